@@ -1,0 +1,138 @@
+"""Tab-separated table blocks: header once, page-break repeats dropped, continuations merged.
+
+Text exports of Word tables put one row per line with cells separated by tabs.
+A page break repeats the header row; a row cut by the page break goes on in a
+row whose first cell is empty and whose text starts in lower case.
+"""
+
+from __future__ import annotations
+
+from pipeline.model import Cell, Document, Line, Row, Table
+from pipeline.normalize.fold import fold
+
+_INDICATOR_HEADER = ("chi tieu", "don vi tinh", "muc tieu")
+_TASK_HEADER = ("nhiem vu", "noi dung cong viec", "thoi gian", "thoi han")
+
+
+def classify_header(header: list[str]) -> str:
+    """indicator | task | mixed | unknown, from the column titles."""
+    text = " ".join(fold(h) for h in header)
+    indicator = any(k in text for k in _INDICATOR_HEADER)
+    task = any(k in text for k in _TASK_HEADER)
+    if indicator and task:
+        return "mixed"
+    return "indicator" if indicator else "task" if task else "unknown"
+
+
+def _is_continuation(cells: list[str]) -> bool:
+    if cells[0].strip():
+        return False
+    first = next((c for c in cells[1:] if c.strip()), "")
+    return bool(first) and (first[0].islower() or not first[0].isalnum())
+
+
+def _key(text: str) -> str:
+    return fold(text).replace(" ", "")
+
+
+def _tsv_blocks(lines: list[Line]) -> list[list[Line]]:
+    """Runs of tab lines; blank lines inside a run are allowed (page breaks)."""
+    blocks: list[list[Line]] = []
+    current: list[Line] = []
+    for line in lines:
+        if "\t" in line.text:
+            current.append(line)
+        elif line.text.strip() and current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return [b for b in blocks if len(b) >= 2]
+
+
+def _row(line: Line, width: int) -> Row:
+    texts = line.text.split("\t")
+    texts += [""] * (width - len(texts))
+    cells = [Cell(t.strip(), line.no, line.no, line.page) for t in texts]
+    return Row(cells, line.no, line.no, line.page, raw=line.text)
+
+
+def _merge(into: Row, extra: Row) -> None:
+    width = max(len(into.cells), len(extra.cells))
+    for i in range(width):
+        if i >= len(into.cells):
+            into.cells.append(Cell("", extra.line_start, extra.line_end, extra.page))
+        if i < len(extra.cells) and extra.cells[i].text:
+            cell = into.cells[i]
+            cell.text = f"{cell.text} {extra.cells[i].text}".strip()
+            cell.line_end = extra.line_end
+    into.line_end = extra.line_end
+    into.raw = f"{into.raw}\n{extra.raw}"
+
+
+def tsv_tables(doc: Document) -> list[Table]:
+    tables: list[Table] = []
+    for block in _tsv_blocks(doc.lines):
+        header = [c.strip() for c in block[0].text.split("\t")]
+        header_key = _key(block[0].text)
+        width = max(len(ln.text.split("\t")) for ln in block)
+        header += [""] * (width - len(header))
+        rows: list[Row] = []
+        repeats = 0
+        for line in block[1:]:
+            if _key(line.text) == header_key:
+                repeats += 1
+                continue
+            row = _row(line, width)
+            if rows and _is_continuation(row.texts()):
+                _merge(rows[-1], row)
+            else:
+                rows.append(row)
+        tables.append(
+            Table(
+                index=len(doc.tables) + len(tables),
+                header=header,
+                rows=rows,
+                line_start=block[0].no,
+                line_end=block[-1].no,
+                page=block[0].page,
+                layout="tsv",
+                kind=classify_header(header),
+            )
+        )
+        if repeats:
+            doc.diagnose(
+                "tables",
+                "info",
+                f"{repeats} repeated header row(s) dropped",
+                code="header_repeat",
+                line_start=block[0].no,
+                line_end=block[-1].no,
+                raw_text=block[0].text,
+            )
+    return tables
+
+
+def find_tables(doc: Document) -> None:
+    """All table blocks of a document, whatever the layout they were read from.
+
+    Readers of PDF and DOCX put the tables they see into `doc.tables` already;
+    for text this finds tab-separated tables.
+    """
+    doc.tables.extend(tsv_tables(doc))
+    doc.tables.sort(key=lambda t: t.line_start)
+    for i, table in enumerate(doc.tables):
+        table.index = i
+
+
+def label_tables(doc: Document) -> None:
+    """Each table's appendix label ('Phụ lục I') or enclosing section numbering."""
+    from pipeline.extract.headings import enclosing_heading, heading_path
+
+    for table in doc.tables:
+        heading = enclosing_heading(doc, table.line_start)
+        if heading is None:
+            continue
+        table.section = heading_path(doc, heading.index)
+        appendix = enclosing_heading(doc, table.line_start, kinds=("appendix",))
+        table.label = appendix.numbering if appendix else table.section

@@ -1,0 +1,158 @@
+"""Output tables: explicit pyarrow schemas with a description on every column.
+
+This module is the data dictionary. The README's dictionary is generated from it
+(`python -m pipeline schema`), and each Parquet file carries the descriptions in
+its field metadata, so a researcher can read them with `pq.read_schema(path)`.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+S, INT, F, B = pa.string(), pa.int32(), pa.float64(), pa.bool_()
+D, TS, LS = pa.date32(), pa.timestamp("s", tz="UTC"), pa.list_(pa.string())
+
+_PROVENANCE = [
+    ("page", INT, "Page number in the source (null for text exports, which have no pages)."),
+    ("line_start", INT, "First source line of the row (1-based; for PDF/DOCX, the line index in the document model)."),
+    ("line_end", INT, "Last source line of the row."),
+]
+_DOC = [
+    ("doc_id", S, "Stable document id: first 16 hex digits of the SHA-256 of the file content."),
+    ("source_file", S, "Path of the input file as given to the run."),
+]
+
+TABLES: dict[str, list[tuple[str, pa.DataType, str]]] = {
+    "documents": [
+        *_DOC,
+        ("other_files", LS, "Other input files with identical content (processed once)."),
+        ("format", S, "Detected format: text | pdf | docx."),
+        ("status", S, "ok | failed | skipped (over a limit, unreadable)."),
+        ("error", S, "Why the document failed or was skipped; null when ok."),
+        ("sha256", S, "SHA-256 of the file content."),
+        ("size_bytes", pa.int64(), "File size in bytes."),
+        ("encoding", S, "Text encoding detected (text exports) or legacy font encoding converted."),
+        ("n_pages", INT, "Number of pages (null for text exports)."),
+        ("n_lines", INT, "Number of lines in the document model."),
+        ("ocr_pages", INT, "Number of pages read by OCR."),
+        ("ocr_confidence", F, "Mean Tesseract word confidence over OCR'd pages (0-100); null if none."),
+        ("diacritics_stripped", B, "True when the text has lost its Vietnamese diacritics (OCR, retyped)."),
+        ("commune", S, "Commune (xã) issuing the plan, as named in the plan."),
+        ("province", S, "Province or centrally-run city, when the plan names it."),
+        ("doc_number", S, "Document number, e.g. '62/KH-UBND' (null when left blank in the plan)."),
+        ("issue_date", D, "Date of issue, when the plan states a full date."),
+        ("signer", S, "Name of the signing official."),
+        ("plan_year", INT, "Year the plan is for (targets without an explicit year default to it)."),
+        ("title", S, "Plan title (the line after 'KẾ HOẠCH')."),
+        ("n_headings", INT, "Headings found."),
+        ("n_tables", INT, "Table blocks found."),
+        ("n_indicators", INT, "Indicator rows extracted."),
+        ("n_tasks", INT, "Task rows extracted."),
+        ("n_diagnostics", INT, "Diagnostics raised."),
+        ("seconds", F, "Processing time for the document."),
+        ("pipeline_version", S, "Version of the pipeline that produced the row."),
+    ],
+    "headings": [
+        *_DOC,
+        ("heading_index", INT, "Position of the heading in the document (0-based)."),
+        ("level", INT, "Depth in the heading tree: 1 = part (I., Phụ lục), 2 = 1., 3 = 1.1./a), 4 = deeper."),
+        ("numbering", S, "Numbering as printed, normalised ('II', '2.1', 'a', 'Phụ lục I'); null if none."),
+        ("kind", S, "roman | arabic | letter | appendix | markdown."),
+        ("title", S, "Heading text without its numbering."),
+        ("parent_index", INT, "heading_index of the parent heading; null at the top."),
+        ("path", S, "Numbering path from the root, e.g. 'II/2/a'."),
+        *_PROVENANCE,
+    ],
+    "indicators": [
+        *_DOC,
+        ("commune", S, "Commune issuing the plan."),
+        ("row_id", S, "Stable row id: doc_id + ':' + line_start + ':' + ordinal."),
+        ("source", S, "table (an indicator table row) | prose (a target stated in the text)."),
+        ("table_label", S, "Appendix or section holding the table, e.g. 'Phụ lục I'."),
+        ("group", S, "Group the row belongs to (group row or parent row), e.g. 'I Phát triển hạ tầng'."),
+        ("code", S, "Row number as printed ('1', '1.2'); null when the row has none."),
+        ("name_raw", S, "Indicator name exactly as extracted."),
+        ("name", S, "Clean display name: NFC, single spaces; restored Vietnamese for OCR/stripped text."),
+        ("unit_raw", S, "Unit cell as printed."),
+        (
+            "unit",
+            S,
+            "Canonical unit: percent | count | index | score | system | document | model | plan | level | boolean | other.",
+        ),
+        ("unit_base", S, "Base of a percentage when printed ('dân số', 'tổng chi ngân sách nhà nước', 'GRDP')."),
+        ("target_raw", S, "Target cell or phrase as printed."),
+        ("comparator", S, ">= | > | <= | < | = | range | text."),
+        ("value", F, "Numeric target (percent kept as 80, not 0.8); null for text targets."),
+        ("value_max", F, "Upper bound for ranges ('80-90%'); else null."),
+        ("qualifier", S, "Words qualifying the target ('đối với cơ sở giáo dục mầm non', 'Có')."),
+        ("target_year", INT, "Year the target is for (column year, section 'Đến năm 2030', else plan year)."),
+        ("lead_agency_raw", S, "Lead agency cell as printed."),
+        ("lead_agency", S, "Canonical lead agency from the gazetteer; raw text when not in it."),
+        ("flags", LS, "Quality flags, e.g. 'multiple_targets', 'unit_mismatch', 'restored_name'."),
+        ("indicator_id", S, "Catalog indicator this row is linked to; null when unlinked."),
+        ("indicator_name", S, "Canonical Vietnamese name of the linked catalog indicator."),
+        ("link_score", F, "Match score 0-100 of the link."),
+        (
+            "link_method",
+            S,
+            "exact | fuzzy | decision (analyst-confirmed) | review (not linked, sent to review) | none.",
+        ),
+        *_PROVENANCE,
+    ],
+    "tasks": [
+        *_DOC,
+        ("commune", S, "Commune issuing the plan."),
+        ("row_id", S, "Stable row id: doc_id + ':' + line_start + ':' + ordinal."),
+        ("source", S, "table (a task table row) | prose (a duty assigned in 'Tổ chức thực hiện')."),
+        ("table_label", S, "Appendix or section holding the task."),
+        ("group", S, "Group row the task falls under (e.g. 'I Nâng cao nhận thức…')."),
+        ("code", S, "Task number as printed; null for unnumbered sub-rows."),
+        ("parent_code", S, "Code of the task this sub-task belongs to."),
+        ("title_raw", S, "Task text as extracted."),
+        ("title", S, "Clean task text (NFC, single spaces)."),
+        ("output_raw", S, "Expected output / result cell."),
+        ("kpi_raw", S, "KPI cell (quantitative measure), where the table has one."),
+        ("lead_agency_raw", S, "Lead agency cell as printed."),
+        ("lead_agency", S, "Canonical lead agency from the gazetteer; raw text when not in it."),
+        ("coordinating_raw", S, "Coordinating agencies cell as printed."),
+        ("coordinating_agencies", LS, "Canonical coordinating agencies, one per agency named."),
+        ("responsible_raw", S, "Person responsible (head of unit) cell."),
+        ("authority_raw", S, "Issuing / deploying authority cell."),
+        ("note_raw", S, "Note cell."),
+        ("deadline_raw", S, "Deadline cell as printed."),
+        ("deadline_start", D, "Start of the deadline interval."),
+        ("deadline_end", D, "End of the deadline interval (the due date)."),
+        ("recurrence", S, "ongoing | annual | semiannual | quarterly | monthly | periodic; null if one-off."),
+        ("deadline_condition", S, "Condition the deadline depends on ('Sau khi thành phố ban hành…')."),
+        *_PROVENANCE,
+    ],
+    "diagnostics": [
+        *_DOC,
+        (
+            "stage",
+            S,
+            "Pipeline stage that raised it: read | tables | headings | metadata | indicators | tasks | checks | link | run.",
+        ),
+        ("severity", S, "info | warning | error."),
+        ("code", S, "Stable machine-readable reason, e.g. 'unparsed_target', 'declared_count_mismatch'."),
+        ("reason", S, "Human-readable explanation."),
+        ("raw_text", S, "Source text concerned."),
+        *_PROVENANCE,
+    ],
+}
+
+
+def schema(table: str) -> pa.Schema:
+    return pa.schema(
+        [pa.field(n, t, metadata={"description": d}) for n, t, d in TABLES[table]],
+        metadata={"table": table},
+    )
+
+
+def dictionary_markdown() -> str:
+    parts = []
+    for table, cols in TABLES.items():
+        parts.append(f"### `{table}.parquet`\n\n| column | type | meaning |\n|---|---|---|")
+        parts += [f"| `{n}` | {t} | {d} |" for n, t, d in cols]
+        parts.append("")
+    return "\n".join(parts)

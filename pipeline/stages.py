@@ -1,0 +1,25 @@
+"""The per-document stages, in order. Each reads the `Document` and enriches it.
+
+Like spaCy components: a stage is a plain function `stage(doc) -> None`, named
+after what it adds. A stage that raises does not stop the document: the run
+records an error diagnostic for it and goes on with the next stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pipeline.extract import checks, headings, indicators, metadata, tables, tasks
+from pipeline.model import Document
+
+Stage = Callable[[Document], None]
+
+STAGES: list[tuple[str, Stage]] = [
+    ("tables", tables.find_tables),
+    ("headings", headings.find_headings),
+    ("labels", tables.label_tables),
+    ("metadata", metadata.extract_metadata),
+    ("indicators", indicators.extract_indicators),
+    ("tasks", tasks.extract_tasks),
+    ("checks", checks.run_checks),
+]
