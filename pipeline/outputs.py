@@ -26,7 +26,7 @@ def to_table(name: str, rows: Iterable[dict]) -> pa.Table:
     return pa.Table.from_pydict(columns, schema=sch)
 
 
-def _atomic(path: Path, write) -> None:
+def atomic_write(path: Path, write) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
@@ -41,11 +41,11 @@ def _atomic(path: Path, write) -> None:
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:
-    _atomic(Path(path), lambda tmp: pq.write_table(table, tmp, compression="zstd"))
+    atomic_write(Path(path), lambda tmp: pq.write_table(table, tmp, compression="zstd"))
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    _atomic(Path(path), lambda tmp: frame.to_csv(tmp, index=False))
+    atomic_write(Path(path), lambda tmp: frame.to_csv(tmp, index=False))
 
 
 def write_rows(name: str, rows: Iterable[dict], out_dir: Path) -> Path:

@@ -149,10 +149,17 @@ def schema(table: str) -> pa.Schema:
     )
 
 
+def _type_name(t: pa.DataType) -> str:
+    if pa.types.is_list(t):
+        return f"list of {_type_name(t.value_type)}"
+    return {"large_string": "string", "date32[day]": "date", "timestamp[s, tz=UTC]": "timestamp"}.get(str(t), str(t))
+
+
 def dictionary_markdown() -> str:
+    """The README's data dictionary, generated so it cannot drift from the schemas."""
     parts = []
     for table, cols in TABLES.items():
-        parts.append(f"### `{table}.parquet`\n\n| column | type | meaning |\n|---|---|---|")
-        parts += [f"| `{n}` | {t} | {d} |" for n, t, d in cols]
+        parts.append(f"#### `{table}.parquet`\n\n| column | type | meaning |\n|---|---|---|")
+        parts += [f"| `{n}` | {_type_name(t)} | {d.replace('|', chr(92) + '|')} |" for n, t, d in cols]
         parts.append("")
     return "\n".join(parts)
