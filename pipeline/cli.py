@@ -1,4 +1,4 @@
-"""Command line: `python -m pipeline run|schema ...`.
+"""Command line: `python -m pipeline run|schema|eval|compare ...`.
 
 Exit codes: 0 every document processed, 1 some failed (the rest are written),
 2 usage error.
@@ -11,14 +11,16 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from pipeline import __version__
-from pipeline.config import Limits
+from pipeline.config import Limits, default_jobs
 
 DEFAULT_INPUT = Path("data/raw")
 DEFAULT_OUTPUT = Path("data/processed")
+DEFAULT_GOLD = Path("tests/gold")
 _DEFAULTS = Limits()
 
 
@@ -32,14 +34,24 @@ def _limits(args: argparse.Namespace) -> Limits:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from pipeline.run import collect_inputs, process_all, write_outputs
+    from pipeline.config import RunConfig
+    from pipeline.run import collect_inputs, run_batch
 
     console = Console(stderr=True)
     paths = collect_inputs(args.inputs or [DEFAULT_INPUT])
     if not paths:
         console.print(f"[red]No input files found in {', '.join(map(str, args.inputs or [DEFAULT_INPUT]))}[/red]")
         return 2
-    limits = _limits(args)
+    if args.jobs < 1 or args.max_seconds <= 0 or args.max_pages < 1 or args.max_mb <= 0:
+        console.print("[red]--jobs, --max-pages, --max-seconds and --max-mb must be positive[/red]")
+        return 2
+    config = RunConfig(
+        limits=_limits(args),
+        jobs=args.jobs,
+        executor=args.executor,
+        scheduler=args.scheduler,
+        incremental=args.incremental,
+    )
     show = console.is_terminal and not args.quiet
     with Progress(
         TextColumn("{task.description}"),
@@ -50,36 +62,117 @@ def cmd_run(args: argparse.Namespace) -> int:
         disable=not show,
     ) as bar:
         task = bar.add_task("documents", total=len(paths))
-        outcomes = process_all(paths, limits, progress=lambda _p: bar.advance(task))
-    written = write_outputs(outcomes, args.out)
+        result = run_batch(paths, args.out, config, args.decisions, progress=lambda _s: bar.advance(task))
+    linked = result.linked
+    if linked is not None:
+        for problem in linked.decisions.problems:
+            console.print(f"[yellow]decisions: {problem}[/yellow]")
+    if result.link_error:
+        console.print(f"[red]{result.link_error}[/red]")
     if not args.quiet:
-        _summary(console, outcomes)
-        console.print(f"Wrote {', '.join(p.name for p in written.values())} to {args.out}")
-    return 0 if all(o.status == "ok" for o in outcomes) else 1
+        _summary(console, result.documents)
+        if linked is not None:
+            console.print(f"Linking: {len(linked.review)} items to review (review.csv)")
+        console.print(f"Wrote {', '.join(p.name for p in result.written.values())} to {args.out}")
+    return 0 if all(d.status == "ok" for d in result.documents) else 1
 
 
-def _summary(console: Console, outcomes) -> None:
+SUMMARY_ROWS = 50  # larger runs get totals instead of one line per document
+
+
+def _summary(console: Console, documents) -> None:
+    columns = ("headings", "indicators", "tasks", "diagnostics")
     table = Table(title="Summary")
-    for col in ("document", "status", "headings", "indicators", "tasks", "diagnostics", "seconds"):
+    for col in ("document", "status", *columns, "seconds"):
         table.add_column(col, justify="left" if col in ("document", "status") else "right")
-    for o in outcomes:
-        status = o.status if o.status == "ok" else f"[red]{o.status}[/red]"
-        table.add_row(
-            Path(o.source_file).name,
-            status,
-            *(str(o.count(t)) for t in ("headings", "indicators", "tasks", "diagnostics")),
-            f"{o.seconds:.2f}",
-        )
+    if len(documents) <= SUMMARY_ROWS:
+        for d in documents:
+            status = d.status if d.status == "ok" else f"[red]{d.status}[/red]"
+            status += " (reused)" if d.reused else ""
+            table.add_row(
+                Path(d.source_file).name, status, *(str(d.count(t)) for t in columns), f"{d.seconds:.2f}"
+            )
+    else:
+        for status in sorted({d.status for d in documents}):
+            group = [d for d in documents if d.status == status]
+            reused = sum(d.reused for d in group)
+            table.add_row(
+                f"{len(group)} documents" + (f" ({reused} reused)" if reused else ""),
+                status,
+                *(str(sum(d.count(t) for d in group)) for t in columns),
+                f"{sum(d.seconds for d in group):.1f}",
+            )
     console.print(table)
-    for o in outcomes:
-        if o.status != "ok":
-            console.print(f"[red]{o.status}[/red] {o.source_file}: {o.message}")
+    for d in documents:  # one unwrapped line each, so they can be grepped
+        if d.status != "ok":
+            console.print(f"[red]{d.status}[/red] {escape(d.source_file)}: {escape(d.message or '')}", soft_wrap=True)
+        for note in d.notes:
+            console.print(f"[yellow]note[/yellow] {escape(d.source_file)}: {escape(note)}", soft_wrap=True)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
     from pipeline.schema import dictionary_markdown
 
     sys.stdout.write(dictionary_markdown())
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from pipeline.eval import GoldError, evaluate_folders
+    from pipeline.eval.evaluate import metrics_table
+
+    console = Console()
+    try:
+        metrics, errors = evaluate_folders(args.gold, args.pred, args.out)
+    except (GoldError, FileNotFoundError) as exc:
+        Console(stderr=True).print(f"[red]{exc}[/red]")
+        return 2
+    console.print(metrics_table(metrics))
+    links = metrics["links"]
+    if links["available"]:
+        p, r = (links[k] for k in ("precision", "recall"))
+        console.print(
+            f"Links (pairwise over matched indicators): precision {'—' if p is None else f'{p:.3f}'}, "
+            f"recall {'—' if r is None else f'{r:.3f}'} ({links['common_pairs']} of {links['gold_pairs']} gold pairs)"
+        )
+    else:
+        console.print(f"Links: not available ({links['reason']})")
+    for key in ("missing_documents", "failed_documents"):
+        if metrics.get(key):
+            console.print(f"[yellow]{key.replace('_', ' ')}: {', '.join(metrics[key])}[/yellow]")
+    console.print(f"Wrote metrics.json and errors.csv ({len(errors)} error rows) to {args.out or args.pred}")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from pipeline.link.catalog import Catalog
+    from pipeline.link.compare import comparison_rows, wide_table
+    from pipeline.outputs import to_table, write_csv, write_parquet
+
+    console = Console(stderr=True)
+    try:
+        indicators = pd.read_parquet(args.pred / "indicators.parquet")
+        documents = pd.read_parquet(args.pred / "documents.parquet")
+    except FileNotFoundError as exc:
+        console.print(f"[red]{exc}: run `python -m pipeline run` first[/red]")
+        return 2
+    cat_path = args.pred / "catalog.parquet"
+    catalog = pd.read_parquet(cat_path) if cat_path.exists() else pd.DataFrame(Catalog.load().rows())
+    rows = comparison_rows(indicators, documents, catalog, args.year)
+    out = args.out or args.pred
+    table = to_table("comparison", rows)
+    write_parquet(table, out / "comparison.parquet")
+    write_csv(table.to_pandas(), out / "comparison.csv")
+    write_csv(wide_table(rows), out / "comparison_wide.csv")
+    targets = [r for r in rows if r["status"] == "target"]
+    console.print(
+        f"{len(targets)} targets for {len({r['indicator_id'] for r in targets})} indicators in "
+        f"{len({r['commune'] for r in rows})} communes ({args.year}); "
+        f"{len(rows) - len(targets)} indicator x commune gaps. Wrote comparison.parquet, comparison.csv, "
+        f"comparison_wide.csv to {out}"
+    )
     return 0
 
 
@@ -95,13 +188,42 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-mb", type=float, default=_DEFAULTS.max_bytes / 1024 / 1024, help="per-document size limit in MB"
     )
     run.add_argument("--max-pages", type=int, default=_DEFAULTS.max_pages, help="per-document page limit")
-    run.add_argument("--max-seconds", type=float, default=_DEFAULTS.max_seconds, help="per-document time limit")
+    run.add_argument(
+        "--max-seconds", type=float, default=_DEFAULTS.max_seconds, help="per-document time limit (hard: stops it)"
+    )
     run.add_argument("--no-ocr", action="store_true", help="do not OCR scanned pages")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    run.add_argument(
+        "-j", "--jobs", type=int, default=default_jobs(), help="documents processed in parallel (default: cores)"
+    )
+    run.add_argument(
+        "--executor", choices=("local", "dask"), default="local", help="local worker processes or a Dask cluster"
+    )
+    run.add_argument("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster)")
+    run.add_argument(
+        "--incremental",
+        action="store_true",
+        help="keep the previous rows of documents unchanged since the last run in --out (same content and pipeline)",
+    )
+    run.add_argument(
+        "--decisions", type=Path, default=None, help="analyst link decisions (default: <out>/decisions.csv if present)"
+    )
     run.set_defaults(func=cmd_run)
 
     schema = sub.add_parser("schema", help="print the data dictionary of the outputs (Markdown)")
     schema.set_defaults(func=cmd_schema)
+
+    ev = sub.add_parser("eval", help="score a run's outputs against gold annotations (precision/recall)")
+    ev.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help=f"gold folder (default: {DEFAULT_GOLD})")
+    ev.add_argument("--pred", type=Path, default=DEFAULT_OUTPUT, help=f"run output folder (default: {DEFAULT_OUTPUT})")
+    ev.add_argument("--out", type=Path, default=None, help="where to write metrics.json, errors.csv (default: --pred)")
+    ev.set_defaults(func=cmd_eval)
+
+    cmp = sub.add_parser("compare", help="indicator x commune table of targets for one year (Parquet and CSV)")
+    cmp.add_argument("--year", type=int, required=True, help="target year to compare, e.g. 2026")
+    cmp.add_argument("--pred", type=Path, default=DEFAULT_OUTPUT, help=f"run output folder (default: {DEFAULT_OUTPUT})")
+    cmp.add_argument("--out", type=Path, default=None, help="where to write the comparison (default: --pred)")
+    cmp.set_defaults(func=cmd_compare)
     return parser
 
 

@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
 class Limits:
     max_bytes: int = 50 * 1024 * 1024
     max_pages: int = 500
+    # Hard limit: the worker is interrupted (SIGALRM) and, if that fails, killed.
     max_seconds: float = 300.0
     # Uncompressed size allowed for a DOCX package (zip-bomb guard).
     max_unzipped_bytes: int = 200 * 1024 * 1024
     ocr: bool = True
     ocr_language: str = "vie"
+
+
+def default_jobs() -> int:
+    """Cores this process may use (respects CPU affinity, e.g. in containers)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True, slots=True)
+class RunConfig:
+    """How a batch is executed; none of it changes the outputs' content."""
+
+    limits: Limits = field(default_factory=Limits)
+    jobs: int = field(default_factory=default_jobs)
+    executor: str = "local"  # local (processes on this machine) | dask
+    scheduler: str | None = None  # Dask scheduler address; None = a LocalCluster
+    incremental: bool = False  # reuse the previous rows of unchanged documents
+    # Rows buffered per output table before a Parquet row group is written.
+    row_group_rows: int = 20_000

@@ -86,6 +86,7 @@ class Heading:
     line: int
     page: int | None = None
     parent: int | None = None  # index of the parent heading
+    line_end: int | None = None  # last line of a title wrapped over several lines
 
 
 @dataclass(slots=True)
@@ -153,6 +154,7 @@ class Task:
     kpi_raw: str | None = None
     lead_agency_raw: str | None = None
     lead_agency: str | None = None
+    lead_agencies: list[str] = field(default_factory=list)  # every lead named, canonical where known
     coordinating_raw: str | None = None
     coordinating_agencies: list[str] = field(default_factory=list)
     responsible_raw: str | None = None

@@ -2,14 +2,18 @@
 
 Each file is written to a temporary name in the same folder and renamed over the
 target (`os.replace` is atomic on POSIX within one filesystem), so a reader sees
-either the previous complete file or the new complete file.
+either the previous complete file or the new complete file. A batch run writes
+all its tables to a staging folder first (`StagedOutputs`) and renames them into
+place only once every table is complete.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +21,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.schema import schema
+
+ORDER = "_ord"  # staging-only column: a row's position within its document
+STAGING_PREFIX = ".staging-"
 
 
 def to_table(name: str, rows: Iterable[dict]) -> pa.Table:
@@ -52,3 +59,170 @@ def write_rows(name: str, rows: Iterable[dict], out_dir: Path) -> Path:
     path = Path(out_dir) / f"{name}.parquet"
     write_parquet(to_table(name, rows), path)
     return path
+
+
+# ---------------------------------------------------------------- streamed batch outputs
+
+
+def _staged_schema(name: str) -> pa.Schema:
+    return schema(name).append(pa.field(ORDER, pa.int64()))
+
+
+def sql_path(path: Path) -> str:
+    """A path as a DuckDB string literal body."""
+    return str(path).replace("'", "''")
+
+
+class StagedOutputs:
+    """Streams a run's rows to Parquet in a staging folder, then moves the finished tables into place.
+
+    Rows arrive one document at a time, in any order (parallel workers), and are appended as row
+    groups to `<table>.part.parquet`, so memory holds at most `row_group_rows` rows per table.
+    `sorted_tables` sorts a table by (source_file, position in the document) out of core with
+    DuckDB, so the outputs are identical whatever the completion order; `write_final` writes it
+    with the schema's column descriptions; `commit` renames every finished file over the previous
+    outputs. A run killed before `commit` leaves the previous outputs untouched (the next run
+    removes its staging folder).
+    """
+
+    def __init__(self, out_dir: Path, tables: Iterable[str], row_group_rows: int = 20_000):
+        self.out_dir = Path(out_dir)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        _clean_stale_staging(self.out_dir)
+        self.staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=self.out_dir))
+        self.tables = list(tables)
+        self.row_group_rows = row_group_rows
+        self._buffers: dict[str, list[dict]] = {t: [] for t in self.tables}
+        self._writers: dict[str, pq.ParquetWriter] = {}
+        self._queries: dict[str, list[str]] = {t: [] for t in self.tables}
+        self._con = None
+
+    def part(self, table: str) -> Path:
+        return self.staging / f"{table}.part.parquet"
+
+    def add(self, table: str, rows: list[dict], start: int = 0) -> None:
+        """One document's rows, in their natural order (`start` places them after rows added before)."""
+        buffer = self._buffers[table]
+        for i, row in enumerate(rows, start):
+            row[ORDER] = i
+            buffer.append(row)
+        if len(buffer) >= self.row_group_rows:
+            self._flush(table)
+
+    def add_query(self, table: str, sql: str) -> None:
+        """More rows from a DuckDB query with the table's columns and ORDER (e.g. a previous run's rows)."""
+        self._queries[table].append(sql)
+
+    def _flush(self, table: str) -> None:
+        rows = self._buffers[table]
+        if not rows:
+            return
+        sch = _staged_schema(table)
+        data = pa.Table.from_pydict({f.name: [r.get(f.name) for r in rows] for f in sch}, schema=sch)
+        if table not in self._writers:
+            self._writers[table] = pq.ParquetWriter(self.part(table), sch, compression="zstd")
+        self._writers[table].write_table(data)
+        rows.clear()
+
+    def close_parts(self, tables: Iterable[str] | None = None) -> None:
+        """Finishes the staged parts of `tables` (all by default) so they can be read."""
+        for table in tables or self.tables:
+            self._flush(table)
+            if table in self._writers:
+                self._writers.pop(table).close()
+
+    @property
+    def con(self):
+        """DuckDB with bounded memory, spilling to the staging folder."""
+        if self._con is None:
+            import duckdb
+
+            self._con = duckdb.connect()
+            self._con.execute("SET memory_limit = '512MB'")
+            self._con.execute(f"SET temp_directory = '{sql_path(self.staging / 'duckdb.tmp')}'")
+            self._con.execute("SET threads = 2")
+        return self._con
+
+    def sorted_tables(self, table: str) -> Iterator[pa.Table]:
+        """The table's staged and queried rows sorted by source_file then position, cast to its schema."""
+        sources = list(self._queries[table])
+        if self.part(table).exists():
+            sources.insert(0, f"SELECT * FROM read_parquet('{sql_path(self.part(table))}')")
+        if not sources:
+            return
+        sch = schema(table)
+        cols = ", ".join(f'"{f.name}"' for f in sch)
+        union = " UNION ALL BY NAME ".join(f"({s})" for s in sources)
+        query = f'SELECT {cols} FROM ({union}) ORDER BY source_file, "{ORDER}"'
+        for batch in self.con.sql(query).to_arrow_reader(self.row_group_rows):
+            if batch.num_rows:
+                yield pa.Table.from_batches([batch]).cast(sch)
+
+    def write_final(self, table: str, parts: Iterable[pa.Table], metadata: dict | None = None) -> Path:
+        """Writes `<table>.parquet` in the staging folder from tables in the schema's columns."""
+        sch = schema(table)
+        if metadata:
+            sch = sch.with_metadata({**(sch.metadata or {}), **metadata})
+        path = self.staging / f"{table}.parquet"
+        with pq.ParquetWriter(path, sch, compression="zstd") as writer:
+            wrote = False
+            for data in parts:
+                writer.write_table(data.select(sch.names).cast(sch), row_group_size=self.row_group_rows)
+                wrote = True
+            if not wrote:
+                writer.write_table(sch.empty_table())
+        return path
+
+    def commit(self) -> dict[str, Path]:
+        """Moves every finished file into the output folder, documents.parquet last; returns them by name."""
+        self.close()
+        files = [
+            p
+            for p in self.staging.iterdir()
+            if p.is_file() and not p.name.endswith(".part.parquet") and not p.name.startswith(".")
+        ]
+        moved = {}
+        for path in sorted(files, key=lambda p: (p.name == "documents.parquet", p.name)):
+            with open(path, "rb") as fh:
+                os.fsync(fh.fileno())
+            target = self.out_dir / path.name
+            os.replace(path, target)
+            moved[path.stem if path.suffix == ".parquet" else path.name] = target
+        with contextlib.suppress(OSError):
+            fd = os.open(self.out_dir, os.O_RDONLY)
+            os.fsync(fd)
+            os.close(fd)
+        self.abort()
+        return moved
+
+    def close(self) -> None:
+        for writer in self._writers.values():
+            with contextlib.suppress(Exception):
+                writer.close()
+        self._writers.clear()
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    def abort(self) -> None:
+        self.close()
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _clean_stale_staging(out_dir: Path) -> None:
+    """Removes staging folders of killed runs; a live run's folder (its pid is alive) is left alone."""
+    for folder in out_dir.glob(f"{STAGING_PREFIX}*"):
+        pid = folder.name.removeprefix(STAGING_PREFIX).split("-")[0]
+        if pid.isdigit() and _alive(int(pid)):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

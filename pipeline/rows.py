@@ -55,7 +55,7 @@ def heading_rows(doc: Document) -> list[dict]:
             "path": heading_path(doc, h.index),
             "page": h.page,
             "line_start": h.line,
-            "line_end": h.line,
+            "line_end": h.line_end or h.line,
         }
         for h in doc.headings
     ]

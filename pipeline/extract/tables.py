@@ -70,24 +70,32 @@ def _merge(into: Row, extra: Row) -> None:
     into.raw = f"{into.raw}\n{extra.raw}"
 
 
-def tsv_tables(doc: Document) -> list[Table]:
+def tsv_tables(doc: Document, taken: set[int] | frozenset[int] = frozenset()) -> list[Table]:
+    """Tab-separated blocks among the lines not in `taken` (spans of tables a PDF/DOCX reader built)."""
     tables: list[Table] = []
-    for block in _tsv_blocks(doc.lines):
+    for block in _tsv_blocks([ln for ln in doc.lines if ln.no not in taken]):
         header = [c.strip() for c in block[0].text.split("\t")]
         header_key = _key(block[0].text)
         width = max(len(ln.text.split("\t")) for ln in block)
         header += [""] * (width - len(header))
         rows: list[Row] = []
         repeats = 0
+        previous, broken = block[0].no, False
         for line in block[1:]:
+            # A row is cut only by a page break (repeated header or a gap); on the same page
+            # a row with an empty first cell is a sub-row ('- Triển khai…' under row 24).
+            broken = broken or line.no > previous + 1
+            previous = line.no
             if _key(line.text) == header_key:
                 repeats += 1
+                broken = True
                 continue
             row = _row(line, width)
-            if rows and _is_continuation(row.texts()):
+            if rows and broken and _is_continuation(row.texts()):
                 _merge(rows[-1], row)
             else:
                 rows.append(row)
+            broken = False
         tables.append(
             Table(
                 index=len(doc.tables) + len(tables),
@@ -117,9 +125,15 @@ def find_tables(doc: Document) -> None:
     """All table blocks of a document, whatever the layout they were read from.
 
     Readers of PDF and DOCX put the tables they see into `doc.tables` already;
-    for text this finds tab-separated tables.
+    for text this finds tab-separated tables, then tables flattened into
+    reading order (PDF text layers, OCR) among the remaining lines.
     """
-    doc.tables.extend(tsv_tables(doc))
+    from pipeline.extract.flattened import flattened_tables
+
+    read = {n for t in doc.tables for n in range(t.line_start, t.line_end + 1)}
+    doc.tables.extend(tsv_tables(doc, read))
+    taken = {n for t in doc.tables for n in range(t.line_start, t.line_end + 1)}
+    doc.tables.extend(flattened_tables(doc, taken))
     doc.tables.sort(key=lambda t: t.line_start)
     for i, table in enumerate(doc.tables):
         table.index = i
@@ -133,6 +147,6 @@ def label_tables(doc: Document) -> None:
         heading = enclosing_heading(doc, table.line_start)
         if heading is None:
             continue
-        table.section = heading_path(doc, heading.index)
+        table.section = heading_path(doc, heading.index).replace("/", ".")  # "II.2", as Table.section documents
         appendix = enclosing_heading(doc, table.line_start, kinds=("appendix",))
         table.label = appendix.numbering if appendix else table.section

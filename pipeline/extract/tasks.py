@@ -1,9 +1,310 @@
-"""Tasks from task tables and duties assigned in prose (issue #4)."""
+"""Tasks from task tables and duties assigned in prose (issue #4).
+
+Columns are recognised by words in their titles, never by position, because
+every plan orders and names them differently ('Cơ quan chủ trì tham mưu thực
+hiện', 'Đơn vị Chủ trì (Rõ người)'); a column whose title is unreadable (OCR)
+but whose cells read as deadlines is taken as the deadline column. Row numbers
+decide the structure: Roman numerals are groups, arabic numbers are tasks, an
+unnumbered row with content is a sub-task of the task above it.
+"""
 
 from __future__ import annotations
 
-from pipeline.model import Document
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from pipeline.extract.duties import extract_duties
+from pipeline.model import Document, Row, Table, Task
+from pipeline.normalize.agencies import find_agencies, normalize_agency, split_agencies
+from pipeline.normalize.deadlines import parse_deadline
+from pipeline.normalize.fold import fold
+
+# (role, pattern on the folded column title); the first role that matches a title wins.
+_COLUMN_ROLES: tuple[tuple[str, re.Pattern], ...] = (
+    ("responsible", re.compile(r"\bnguoi dung dau\b")),
+    ("subtask", re.compile(r"\btieu nhiem vu\b|\bnhiem vu con\b")),
+    ("kpi", re.compile(r"\bkpi\b|\bdo luong\b")),
+    ("lead", re.compile(r"\bch\w? tri\b")),
+    ("coordinating", re.compile(r"\bph\w{1,2}i hop\b")),
+    ("deadline", re.compile(r"\bth\w{1,2}i (?:gian|han)\b|\btien do\b")),
+    ("output", re.compile(r"\bsan pham\b|\bket qua\b|\bdau ra\b")),
+    ("authority", re.compile(r"\btham quyen\b")),
+    ("note", re.compile(r"\bghi chu\b")),
+    ("title", re.compile(r"\bnhiem vu\b|\bnoi dung\b|\bmuc tieu\b|\bchi tieu\b|\bcong viec\b|\bgiai phap\b")),
+    ("code", re.compile(r"^(?:s\s*)?tt$|^so tt$|^ma\b|^stt\b")),
+)
+_ROMAN = re.compile(r"^([IVX]{1,5})\s*[.:)\-–]?$")
+_LEADING_ROMAN = re.compile(r"^([IVX]{1,5})\s*[.:)\-–]?\s+(\S.*)$", re.DOTALL)
+_ARABIC = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\s*[.:)]?$")
+_LEADING_ARABIC = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\s*[.)]\s*(\S.*)$", re.DOTALL)
+_TAGS = re.compile(r"</?[a-zA-Z][^>]*>")
+_SAME_TASK_SCORE = 88
+_DEADLINE_COLUMN_SHARE = 0.6
+
+
+def clean_text(text: str | None) -> str:
+    """NFC, markup and list markers removed, single spaces."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", _TAGS.sub(" ", text)).replace("**", " ")
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"^[-–+•*]\s*", "", text).strip()
+
+
+def map_columns(table: Table) -> dict[str, int]:
+    """Role -> column index from the header; unmatched columns that hold deadlines become the deadline."""
+    roles: dict[str, int] = {}
+    for i, title in enumerate(table.header):
+        key = fold(clean_text(title))
+        for role, pattern in _COLUMN_ROLES:
+            if role not in roles and pattern.search(key):
+                roles[role] = i
+                break
+    if "deadline" not in roles:
+        taken = set(roles.values())
+        for i in range(len(table.header)):
+            cells = [clean_text(r.cells[i].text) for r in table.rows if i < len(r.cells)]
+            cells = [c for c in cells if c]
+            if i not in taken and cells:
+                parsed = sum(parse_deadline(c) is not None for c in cells)
+                if parsed / len(cells) >= _DEADLINE_COLUMN_SHARE:
+                    roles["deadline"] = i
+                    break
+    return roles
+
+
+@dataclass
+class _Agencies:
+    """Unknown agency names of a document, counted for one report."""
+
+    unknown: Counter = field(default_factory=Counter)
+
+    def resolve(self, raw: str) -> list[str]:
+        """Canonical names (raw when unknown), each once, in the order printed."""
+        out: list[str] = []
+        for name in split_agencies(raw):
+            canonical = normalize_agency(name)
+            if canonical is None:
+                mentioned = find_agencies(name)
+                canonical = mentioned[0] if len(mentioned) == 1 else None
+            if canonical is None:
+                self.unknown[name] += 1
+            if (canonical or name) not in out:
+                out.append(canonical or name)
+        return out
+
+
+@dataclass
+class _Context:
+    doc: Document
+    table: Table
+    agencies: _Agencies
+    group: str | None = None
+    parent: str | None = None  # code of the last numbered task
+
+
+def _cell(row: Row, roles: dict[str, int], role: str) -> str:
+    i = roles.get(role)
+    if i is None or i >= len(row.cells):
+        return ""
+    return row.cells[i].text.strip()
+
+
+def _split_code(code_cell: str, title: str) -> tuple[str, str, str]:
+    """(kind, code, title): kind is roman | arabic | none; the number may lead the title cell."""
+    code = clean_text(code_cell)
+    if m := _ROMAN.match(code):
+        return "roman", m.group(1), title
+    if m := _ARABIC.match(code):
+        return "arabic", m.group(1), title
+    if not code:
+        text = clean_text(title)
+        if m := _LEADING_ROMAN.match(text):
+            return "roman", m.group(1), m.group(2)
+        if m := _LEADING_ARABIC.match(text):
+            return "arabic", m.group(1), m.group(2)
+    return "none", code or "", title
+
+
+def _fill(task: Task, row: Row, roles: dict[str, int], ctx: _Context) -> None:
+    """Agencies, output, deadline and provenance of a task from its row."""
+    lead_raw = _cell(row, roles, "lead")
+    if lead_raw:
+        leads = ctx.agencies.resolve(lead_raw)
+        task.lead_agency_raw = clean_text(lead_raw)
+        task.lead_agencies = leads
+        task.lead_agency = leads[0] if leads else None
+    coord_raw = _cell(row, roles, "coordinating")
+    if coord_raw:
+        task.coordinating_raw = clean_text(coord_raw)
+        task.coordinating_agencies = ctx.agencies.resolve(coord_raw)
+    for role, attr in (
+        ("output", "output_raw"),
+        ("kpi", "kpi_raw"),
+        ("responsible", "responsible_raw"),
+        ("authority", "authority_raw"),
+        ("note", "note_raw"),
+    ):
+        setattr(task, attr, clean_text(_cell(row, roles, role)) or None)
+    deadline_raw = clean_text(_cell(row, roles, "deadline"))
+    if deadline_raw:
+        task.deadline_raw = deadline_raw
+        deadline = parse_deadline(deadline_raw, ctx.doc.metadata.plan_year)
+        if deadline is None:
+            ctx.doc.diagnose(
+                "tasks",
+                "warning",
+                "deadline not understood; kept raw",
+                code="unparsed_deadline",
+                raw_text=deadline_raw,
+                line_start=row.line_start,
+                line_end=row.line_end,
+                page=row.page,
+            )
+        else:
+            task.deadline_start, task.deadline_end = deadline.start, deadline.end
+            task.recurrence, task.deadline_condition = deadline.recurrence, deadline.condition
+
+
+def _new_task(ctx: _Context, row: Row, title_raw: str, title: str, code: str | None, parent: str | None) -> Task:
+    return Task(
+        source="table",
+        title_raw=title_raw,
+        title=clean_text(title),
+        table_label=ctx.table.label,
+        group=ctx.group,
+        code=code,
+        parent_code=parent,
+        page=row.page,
+        line_start=row.line_start,
+        line_end=row.line_end,
+    )
+
+
+def _mark(row: Row, status: str) -> None:
+    if status == "task" and row.status == "indicator":
+        row.status = "indicator+task"
+    elif row.status not in ("indicator", "indicator+task", "header"):
+        row.status = status
+
+
+def _has_details(row: Row, roles: dict[str, int]) -> bool:
+    details = ("lead", "coordinating", "output", "kpi", "deadline", "responsible", "authority", "note", "subtask")
+    return any(clean_text(_cell(row, roles, r)) for r in details)
+
+
+def _same_text(general: str, sub: str) -> bool:
+    """A general task whose only sub-task restates it (or, in flattened text, a piece of it)."""
+    a, b = fold(general), fold(sub)
+    return bool(b) and max(fuzz.ratio(a, b), fuzz.partial_ratio(a, b)) >= _SAME_TASK_SCORE
+
+
+def _table_tasks(ctx: _Context, roles: dict[str, int]) -> list[Task]:
+    tasks: list[Task] = []
+    general: tuple[Task, list[Task]] | None = None  # a general task and its sub-tasks (two task columns)
+
+    def flush() -> None:
+        nonlocal general
+        if general is None:
+            return
+        head, subs = general
+        if len(subs) == 1 and _same_text(head.title, subs[0].title):
+            subs[0].code, subs[0].parent_code, subs[0].title = head.code, head.parent_code, head.title
+            subs[0].title_raw, subs[0].line_start = head.title_raw, head.line_start
+            tasks.append(subs[0])
+        else:
+            tasks.extend([head, *subs])
+        general = None
+
+    for row in ctx.table.rows:
+        if row.status == "header":
+            continue
+        title_raw = _cell(row, roles, "title")
+        kind, code, title = _split_code(_cell(row, roles, "code"), title_raw)
+        subtask = clean_text(_cell(row, roles, "subtask"))
+        details = _has_details(row, roles)
+        if not clean_text(title) and not details and not code:
+            ctx.doc.diagnose(
+                "tasks", "info", "empty task-table row", code="empty_row", raw_text=row.raw,
+                line_start=row.line_start, line_end=row.line_end, page=row.page,
+            )  # fmt: skip
+            _mark(row, "diagnostic")
+            continue
+        if kind == "roman" or (kind == "none" and not code and not details):
+            flush()
+            ctx.group = clean_text(f"{code} {title}") if kind == "roman" else clean_text(title)
+            ctx.parent = None
+            _mark(row, "group")
+            continue
+        if "subtask" in roles:
+            if clean_text(title):
+                flush()
+                head = _new_task(ctx, row, title_raw, title, code or None, None)
+                ctx.parent = head.code
+                general = (head, [])
+            if subtask:
+                sub = _new_task(ctx, row, _cell(row, roles, "subtask"), subtask, None, ctx.parent)
+                _fill(sub, row, roles, ctx)
+                if general is None:
+                    tasks.append(sub)
+                else:
+                    general[1].append(sub)
+            elif general is not None and not general[1]:
+                _fill(general[0], row, roles, ctx)
+            _mark(row, "task")
+            continue
+        if kind == "arabic":
+            task = _new_task(ctx, row, title_raw, title, code, None)
+            ctx.parent = code
+        else:  # an unnumbered row with content: a sub-task of the last numbered task
+            task = _new_task(ctx, row, title_raw, title, code or None, ctx.parent)
+        _fill(task, row, roles, ctx)
+        tasks.append(task)
+        _mark(row, "task")
+    flush()
+    return tasks
+
+
+def _report_unknown(doc: Document, agencies: _Agencies) -> None:
+    if not agencies.unknown:
+        return
+    listing = "; ".join(f"{name} ({n})" for name, n in agencies.unknown.most_common())
+    doc.diagnose(
+        "tasks",
+        "info",
+        f"{len(agencies.unknown)} agency name(s) not in the gazetteer, kept as printed: {listing}",
+        code="unknown_agency",
+        raw_text=listing,
+    )
 
 
 def extract_tasks(doc: Document) -> None:
-    """Adds `doc.tasks`."""
+    """Adds `doc.tasks`: one row per task-table row and per duty in 'Tổ chức thực hiện'."""
+    agencies = _Agencies()
+    for table in doc.tables:
+        if table.kind not in ("task", "mixed"):
+            continue
+        roles = map_columns(table)
+        if table.kind == "mixed" and not roles.keys() & {"deadline", "coordinating", "subtask"}:
+            continue  # an indicator table with a lead column assigns follow-up, not work
+        if "title" not in roles:
+            doc.diagnose(
+                "tasks",
+                "warning",
+                f"task table without a task column; header {table.header}",
+                code="unmapped_task_table",
+                raw_text=" | ".join(table.header),
+                line_start=table.line_start,
+                line_end=table.line_end,
+                page=table.page,
+            )
+            for row in table.rows:
+                _mark(row, "diagnostic")
+            continue
+        doc.tasks.extend(_table_tasks(_Context(doc, table, agencies), roles))
+    doc.tasks.extend(extract_duties(doc))
+    _report_unknown(doc, agencies)

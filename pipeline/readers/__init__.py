@@ -54,6 +54,16 @@ def _zip_has_word(data: bytes) -> bool:
         return False
 
 
+def _fix_legacy_text(doc: Document, data: bytes, text: str) -> None:
+    """A text export of a TCVN3/VNI document: re-read its bytes as cp1252 and convert."""
+    from pipeline.readers import legacy
+    from pipeline.readers.pdf import fix_legacy
+
+    if doc.encoding and doc.encoding.startswith("cp1258") and (latin := legacy.redecode(data, text)) is not None:
+        doc.lines = text_reader.read_lines(latin)
+    fix_legacy(doc)
+
+
 def doc_id_for(data: bytes) -> tuple[str, str]:
     sha = hashlib.sha256(data).hexdigest()
     return sha[:16], sha
@@ -74,6 +84,7 @@ def read_document(path: Path, limits: Limits, data: bytes | None = None) -> Docu
         text, doc.encoding = text_reader.decode(data)
         doc.lines = text_reader.read_lines(text)
         doc.format = "text"
+        _fix_legacy_text(doc, data, text)
     elif kind == "pdf":
         from pipeline.readers.pdf import read_pdf
 

@@ -34,18 +34,29 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    lines = [_utf8(line) for line in data.split(b"\n")]
+    if any(line is not None and not line.isascii() for line in lines):  # UTF-8 with lines pasted from a legacy file
+        raw = data.split(b"\n")
+        text = "\n".join(t if t is not None else raw[i].decode("cp1258", errors="replace") for i, t in enumerate(lines))
+        return text, "utf-8+cp1258"
     text = data.decode("cp1258", errors="replace")
     if _VIETNAMESE_HINT.search(unicodedata.normalize("NFC", text)):
         return text, "cp1258"
     return data.decode("utf-8", errors="replace"), "utf-8 (with replacements)"
 
 
+def _utf8(line: bytes) -> str | None:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 def clean_line(text: str) -> str:
     """NFC, HTML tags and markdown emphasis removed, spaces collapsed (tabs kept)."""
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text.replace("\r", "").replace("\u00ad", ""))  # removals could un-NFC it
     text = _TAG.sub(" ", text)
     text = _EMPHASIS.sub(" ", text)
-    text = text.replace("\r", "").replace("\u00ad", "")
     cells = [_SPACES.sub(" ", c).strip() for c in text.split("\t")]
     return "\t".join(cells).rstrip("\t") if len(cells) > 1 else cells[0]
 

@@ -1,0 +1,185 @@
+"""Where documents are processed: in this process, in worker processes, or on a Dask cluster.
+
+Every executor takes the same jobs and a picklable `work(job, limits) -> outcome` function and
+yields `(job, outcome)` pairs as documents finish, in any order (the writer sorts). Only a bounded
+window of documents is in flight, so memory does not grow with the size of the corpus.
+
+The per-document time limit is hard. Inside a worker, `call_with_deadline` interrupts the
+document with SIGALRM; a document stuck where Python cannot interrupt it (a C extension) is
+caught by the parent, which kills the worker processes, reports that document as too slow and
+re-queues the others. A worker that crashes (segfault, out of memory) breaks the pool: its
+documents are retried one at a time, so only the one that crashes it again is reported failed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from pipeline.config import Limits
+
+# Extra seconds the parent waits beyond the worker's own alarm before it kills the worker.
+GRACE_SECONDS = 10.0
+
+Work = Callable[[Any, Limits], Any]
+Fail = Callable[[Any, str, str], Any]  # (job, message, code) -> outcome
+
+
+class DocumentTimeout(BaseException):
+    """A document exceeded its time limit. A BaseException, so a stage's `except Exception` cannot swallow it."""
+
+
+def call_with_deadline(seconds: float, fn, *args):
+    """fn(*args), interrupted by DocumentTimeout after `seconds` (main thread only; elsewhere unbounded)."""
+    usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        return fn(*args)
+
+    def _expired(signum, frame):
+        raise DocumentTimeout(f"over the limit of {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, _expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return fn(*args)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def hard_deadline(limits: Limits) -> float:
+    """Seconds after submission when the parent gives up on a document: one wait in line, one run, grace."""
+    return 2 * limits.max_seconds + GRACE_SECONDS
+
+
+def run_serial(jobs: Iterable, work: Work, limits: Limits) -> Iterator[tuple[Any, Any]]:
+    for job in jobs:
+        yield job, work(job, limits)
+
+
+def _mp_context():
+    # fork: workers start instantly and share the loaded vocabularies copy-on-write.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else None)
+
+
+def run_processes(jobs: Iterable, work: Work, fail: Fail, limits: Limits, n_jobs: int) -> Iterator[tuple[Any, Any]]:
+    pending = deque(jobs)
+    suspects: deque = deque()  # jobs in flight when a worker crashed: retried alone
+    window = 2 * n_jobs
+    deadline = hard_deadline(limits)
+    pool = ProcessPoolExecutor(n_jobs, mp_context=_mp_context())
+    inflight: dict[Future, tuple[Any, float, bool]] = {}  # future -> (job, submitted, alone)
+    try:
+        while pending or suspects or inflight:
+            if suspects and not inflight:
+                job = suspects.popleft()
+                inflight[pool.submit(work, job, limits)] = (job, time.monotonic(), True)
+            alone_running = any(alone for _, _, alone in inflight.values())
+            while pending and not suspects and not alone_running and len(inflight) < window:
+                job = pending.popleft()
+                inflight[pool.submit(work, job, limits)] = (job, time.monotonic(), False)
+            done, _ = wait(inflight, timeout=1.0, return_when=FIRST_COMPLETED)
+            broken = []
+            for fut in done:
+                job, _, alone = inflight.pop(fut)
+                try:
+                    yield job, fut.result()
+                except BrokenProcessPool:
+                    if alone:
+                        yield job, fail(job, "the worker process crashed on this document", "worker_crashed")
+                    else:
+                        broken.append(job)
+                except Exception as exc:  # e.g. an outcome that cannot be pickled
+                    yield job, fail(job, f"worker error: {exc!r}", "worker_error")
+            now = time.monotonic()
+            overdue = [f for f, (_, started, _) in inflight.items() if now - started > deadline]
+            if not (broken or overdue):
+                continue
+            _kill(pool)
+            for fut in overdue:
+                job, _, _ = inflight.pop(fut)
+                message = f"processing took over the limit of {limits.max_seconds:g} s (worker killed)"
+                yield job, fail(job, message, "too_slow")
+            if broken:
+                suspects.extend(broken)
+                suspects.extend(job for job, _, _ in inflight.values())
+            else:  # innocent documents in flight beside the stuck one: run them again
+                pending.extendleft(reversed([job for job, _, _ in inflight.values()]))
+            inflight.clear()
+            pool = ProcessPoolExecutor(n_jobs, mp_context=_mp_context())
+    finally:
+        if inflight:
+            _kill(pool)
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join(timeout=5)
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def run_dask(
+    jobs: Iterable, work: Work, fail: Fail, limits: Limits, n_jobs: int, scheduler: str | None
+) -> Iterator[tuple[Any, Any]]:
+    """Documents as tasks on a Dask cluster (a LocalCluster of `n_jobs` processes when no address).
+
+    Tasks run in worker threads, where SIGALRM cannot be used: a document over the hard deadline
+    is reported too slow and its task cancelled, but the thread runs on until the document ends.
+    """
+    from distributed import Client, LocalCluster
+    from distributed import wait as dask_wait
+
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=n_jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+    pending = iter(jobs)  # lazily: a job may carry its file's bytes
+    window = 4 * max(1, sum(client.nthreads().values()))
+    deadline = hard_deadline(limits)
+    inflight: dict = {}
+    exhausted = False
+    try:
+        while not exhausted or inflight:
+            while not exhausted and len(inflight) < window:
+                job = next(pending, None)
+                if job is None:
+                    exhausted = True
+                    break
+                inflight[client.submit(work, job, limits, pure=False)] = (job, time.monotonic())
+            if not inflight:
+                break
+            try:
+                done, _ = dask_wait(list(inflight), timeout=1.0, return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                done = set()
+            for fut in done:
+                job, _ = inflight.pop(fut)
+                try:
+                    outcome = fut.result()
+                except Exception as exc:
+                    outcome = fail(job, f"worker error: {exc!r}", "worker_error")
+                fut.release()
+                yield job, outcome
+            now = time.monotonic()
+            for fut in [f for f, (_, started) in inflight.items() if now - started > deadline]:
+                job, _ = inflight.pop(fut)
+                fut.cancel()
+                yield job, fail(job, f"processing took over the limit of {limits.max_seconds:g} s", "too_slow")
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

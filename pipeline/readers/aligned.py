@@ -1,0 +1,149 @@
+"""Tables without ruling lines, rebuilt from word boxes: rows from y, columns from x-clusters.
+
+Used for unruled PDF tables and for OCR'd scans, where only word positions are
+known. Reading order is useless there (cells interleave), so the grid comes
+from geometry: words on one baseline form a visual row, wide gaps cut it into
+segments, segment left edges that recur over rows are the columns, and a
+visual row with an empty first column sitting tight under the row above is a
+wrapped line of that row.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+
+from pipeline.model import BBox
+from pipeline.readers.grid import GridRow, union
+
+
+@dataclass(slots=True)
+class Word:
+    text: str
+    bbox: BBox  # x0, y0, x1, y1 with y down
+
+
+@dataclass
+class Found:
+    grid: list[GridRow]
+    bbox: BBox
+    xs: list[float]  # column left edges
+
+
+def visual_rows(words: list[Word]) -> list[list[Word]]:
+    """Words grouped by baseline, top to bottom, each row left to right."""
+    if not words:
+        return []
+    height = statistics.median(w.bbox[3] - w.bbox[1] for w in words)
+    rows: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2):
+        y = (w.bbox[1] + w.bbox[3]) / 2
+        if rows and abs(y - _center(rows[-1])) < height * 0.5:
+            rows[-1].append(w)
+        else:
+            rows.append([w])
+    return [sorted(r, key=lambda w: w.bbox[0]) for r in rows]
+
+
+def _center(row: list[Word]) -> float:
+    return statistics.median((w.bbox[1] + w.bbox[3]) / 2 for w in row)
+
+
+def segments(row: list[Word], gap: float) -> list[Word]:
+    """Runs of words separated by less than `gap`, each as one box."""
+    out: list[Word] = []
+    for w in row:
+        if out and w.bbox[0] - out[-1].bbox[2] < gap:
+            last = out[-1]
+            out[-1] = Word(f"{last.text} {w.text}", union(last.bbox, w.bbox))
+        else:
+            out.append(Word(w.text, w.bbox))
+    return out
+
+
+def find_tables(words: list[Word], page: int | None, min_cols: int = 3) -> list[Found]:
+    """Grids of aligned text: at least two visual rows with `min_cols` segments on shared columns."""
+    if not words:
+        return []
+    height = statistics.median(w.bbox[3] - w.bbox[1] for w in words)
+    rows = [segments(r, gap=height * 0.9) for r in visual_rows(words)]
+    found: list[Found] = []
+    k = 0
+    while k < len(rows):
+        if len(rows[k]) < min_cols:
+            k += 1
+            continue
+        end = k
+        while end + 1 < len(rows) and rows[end + 1][0].bbox[1] - max(s.bbox[3] for s in rows[end]) < height * 3:
+            end += 1
+        xs = _columns(rows[k : end + 1], height, min_cols)
+        while k > 0 and _tail_of_row(rows[k - 1], rows[k], xs, height):
+            k -= 1  # wrapped lines of a row cut by the page break, above the first full row
+        block = rows[k : end + 1]
+        table = _grid(block, page, height, min_cols)
+        if table is None:
+            k += 1
+            continue
+        found.append(table)
+        k += _rows_used(block, table)
+    return found
+
+
+def _tail_of_row(row: list[Word], below: list[Word], xs: list[float], height: float) -> bool:
+    """Segments on the table's columns but not in its first one, close above the table."""
+    if len(xs) < 2 or below[0].bbox[1] - max(s.bbox[3] for s in row) > height * 3:
+        return False
+    tol = height * 0.6
+    return row[0].bbox[0] > xs[1] - tol and all(any(abs(s.bbox[0] - x) < tol for x in xs) for s in row)
+
+
+def _rows_used(block: list[list[Word]], table: Found) -> int:
+    return sum(1 for r in block if r[0].bbox[1] <= table.bbox[3])
+
+
+def _columns(block: list[list[Word]], height: float, min_cols: int) -> list[float]:
+    dense = [r for r in block if len(r) >= min_cols]
+    starts = sorted(s.bbox[0] for r in dense for s in r)
+    clusters: list[list[float]] = []
+    for x in starts:
+        if clusters and x - clusters[-1][-1] < height:
+            clusters[-1].append(x)
+        else:
+            clusters.append([x])
+    header = {s.bbox[0] for s in dense[0]} if dense else set()
+    # a column is a left edge shared by two rows, or one the header row starts
+    return [min(c) for c in clusters if len(c) >= 2 or header.intersection(c)]
+
+
+def _grid(block: list[list[Word]], page: int | None, height: float, min_cols: int) -> Found | None:
+    xs = _columns(block, height, min_cols)
+    if len(xs) < min_cols:
+        return None
+    tol = height * 0.6
+    grid: list[GridRow] = []
+    prev_bottom = None
+    for r in block:
+        cols = [max((i for i, x in enumerate(xs) if x <= s.bbox[0] + tol), default=0) for s in r]
+        on_grid = all(abs(s.bbox[0] - xs[c]) < tol or s.bbox[0] > xs[c] for s, c in zip(r, cols, strict=True))
+        # a row that is one segment at the table's left edge is prose, not a row
+        if not on_grid or (len(r) == 1 and cols[0] == 0 and len(r[0].text) > 60):
+            break
+        texts = [""] * len(xs)
+        boxes: list[BBox | None] = [None] * len(xs)
+        for s, c in zip(r, cols, strict=True):
+            texts[c] = f"{texts[c]} {s.text}".strip()
+            boxes[c] = union(boxes[c], s.bbox)
+        top = min(s.bbox[1] for s in r)
+        bbox = None
+        for s in r:
+            bbox = union(bbox, s.bbox)
+        tight = prev_bottom is not None and top - prev_bottom < height * 0.5
+        grid.append(GridRow(texts, page, bbox, boxes, continues=bool(grid) and not texts[0] and tight))
+        prev_bottom = max(s.bbox[3] for s in r)
+    dense = sum(1 for g in grid if sum(1 for t in g.texts if t) >= min_cols)
+    if len(grid) < 2 or dense < 2:
+        return None
+    bbox = None
+    for g in grid:
+        bbox = union(bbox, g.bbox)
+    return Found(grid, bbox, xs)

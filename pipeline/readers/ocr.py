@@ -1,0 +1,160 @@
+"""OCR of PDF pages without a usable text layer (Tesseract, Vietnamese model).
+
+The page is rendered at 300 dpi by PyMuPDF and read word by word with
+positions (`image_to_data`). Lines follow Tesseract's own line grouping; tables
+are rebuilt from the word boxes (`aligned`: rows by y, columns by x-clusters),
+never from reading order, which interleaves the cells of a scanned table.
+Without Tesseract the page is reported, not a crash.
+"""
+
+from __future__ import annotations
+
+import statistics
+from functools import cache
+
+from pipeline.config import Limits
+from pipeline.model import Document, Page
+from pipeline.readers import aligned
+
+DPI = 300
+LOW_CONFIDENCE = 60.0
+_RULE_CHARS = set("|_—–-=~[](){}!/\\'‘’\"“”.,:;")
+
+
+@cache
+def tesseract_languages() -> tuple[set[str], str | None]:
+    """(installed languages, None) or (empty, why OCR cannot run)."""
+    try:
+        import pytesseract
+
+        pytesseract.get_tesseract_version()
+        return set(pytesseract.get_languages(config="")), None
+    except Exception as exc:  # not installed, not on PATH, broken install
+        return set(), f"Tesseract OCR is not available ({type(exc).__name__}: {exc})".strip()
+
+
+def read_page(doc: Document, page, info: Page, limits: Limits, had_text: bool):
+    """PageContent of an OCR'd page, or None (with a diagnostic) when OCR cannot run."""
+    from pipeline.readers.pdf import PageContent, PageTable, TextLine, reflow
+
+    why = "has no text layer" if not had_text else "has an unreadable text layer"
+    if not limits.ocr:
+        doc.diagnose(
+            "read", "warning", f"page {info.number} {why} and OCR is off", code="ocr_disabled", page=info.number
+        )
+        return None
+    languages, error = tesseract_languages()
+    if error:
+        doc.diagnose(
+            "read",
+            "error",
+            f"page {info.number} {why}; {error}. Install it: apt-get install tesseract-ocr tesseract-ocr-vie",
+            code="ocr_unavailable",
+            page=info.number,
+        )
+        return None
+    lang = limits.ocr_language
+    if lang not in languages:
+        doc.diagnose(
+            "read",
+            "warning",
+            f"Tesseract has no '{lang}' model (apt-get install tesseract-ocr-{lang}); read with 'eng', diacritics lost",
+            code="ocr_language_missing",
+            page=info.number,
+        )
+        lang = "eng"
+    words, lines, confidence = ocr_words(page, lang)
+    info.method = "ocr"
+    info.ocr_confidence = confidence
+    content = PageContent(info.number, info.width or 0.0, info.height or 0.0, [])
+    tables = []
+    for found in aligned.find_tables(words, info.number):
+        xs = [round(x / (info.width or 1.0), 3) for x in found.xs]
+        tables.append(PageTable(found.grid, found.bbox, "ocr", len(found.xs), xs))
+    text_lines = []
+    for text, bbox, size, paragraph in lines:
+        center = ((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)
+        if not any(t.bbox[0] <= center[0] <= t.bbox[2] and t.bbox[1] <= center[1] <= t.bbox[3] for t in tables):
+            text_lines.append(TextLine(text, bbox, paragraph, size))
+    content.items = sorted([*reflow(text_lines), *tables], key=lambda it: (it.bbox[1], it.bbox[0]))
+    severity = "warning" if confidence is not None and confidence < LOW_CONFIDENCE else "info"
+    doc.diagnose(
+        "read",
+        severity,
+        f"page {info.number} {why}: read by OCR ({lang}), mean word confidence {confidence or 0:.0f}",
+        code="ocr_page" if severity == "info" else "low_ocr_confidence",
+        page=info.number,
+    )
+    return content
+
+
+def remove_rules(image):
+    """Table ruling lines whitened: Tesseract reads them as '|' and loses the cells beside them.
+
+    A pixel is on a rule when it lies on a dark run longer than any glyph stroke
+    (a third of an inch) horizontally or vertically.
+    """
+    import numpy as np
+    from PIL import Image
+
+    dark = np.asarray(image) < 128
+    length = DPI // 3
+    rules = _long_runs(dark, length) | _long_runs(dark.T, length).T
+    if not rules.any():
+        return image
+    cleaned = np.asarray(image).copy()
+    cleaned[rules] = 255
+    return Image.fromarray(cleaned)
+
+
+def _long_runs(dark, length: int):
+    """Pixels on a horizontal run of at least `length` dark pixels (window sums over cumulative counts)."""
+    import numpy as np
+
+    width = dark.shape[1]
+    if width < length:
+        return np.zeros_like(dark)
+    counts = np.cumsum(np.pad(dark, ((0, 0), (1, 0))).astype(np.int32), axis=1)
+    starts = (counts[:, length:] - counts[:, :-length]) == length  # the run starting here is long
+    starts = np.pad(starts, ((0, 0), (0, length - 1))).astype(np.int32)
+    cover = np.pad(np.cumsum(starts, axis=1), ((0, 0), (length, 0)))
+    return (cover[:, length : length + width] - cover[:, :width]) > 0
+
+
+def ocr_words(page, lang: str):
+    """(words, lines as (text, bbox, height), mean confidence) in page points."""
+    import pymupdf
+    import pytesseract
+    from PIL import Image
+
+    pix = page.get_pixmap(dpi=DPI, colorspace=pymupdf.csGRAY)
+    image = remove_rules(Image.frombytes("L", (pix.width, pix.height), pix.samples))
+    data = pytesseract.image_to_data(image, lang=lang, config="--psm 3", output_type=pytesseract.Output.DICT)
+    scale = 72 / DPI
+    words: list[aligned.Word] = []
+    grouped: dict[tuple[int, int, int], list[aligned.Word]] = {}
+    paragraphs: dict[tuple[int, int], int] = {}
+    confidences: list[float] = []
+    for i, text in enumerate(data["text"]):
+        conf = float(data["conf"][i])
+        text = text.strip()
+        if conf < 0 or not text or (set(text) <= _RULE_CHARS and conf < 80):
+            continue  # layout boxes, and ruling lines read as '|' or '—'
+        x, y, w, h = (data[k][i] * scale for k in ("left", "top", "width", "height"))
+        word = aligned.Word(text, (x, y, x + w, y + h))
+        words.append(word)
+        confidences.append(conf)
+        grouped.setdefault((data["block_num"][i], data["par_num"][i], data["line_num"][i]), []).append(word)
+    lines = []
+    for (block, par, _line), ws in grouped.items():
+        ws.sort(key=lambda w: w.bbox[0])
+        bbox = (
+            min(w.bbox[0] for w in ws),
+            min(w.bbox[1] for w in ws),
+            max(w.bbox[2] for w in ws),
+            max(w.bbox[3] for w in ws),
+        )
+        paragraph = paragraphs.setdefault((block, par), len(paragraphs))
+        lines.append((" ".join(w.text for w in ws), bbox, bbox[3] - bbox[1], paragraph))
+    lines.sort(key=lambda ln: (round(ln[1][1] / 4), ln[1][0]))
+    return words, lines, (statistics.fmean(confidences) if confidences else None)
