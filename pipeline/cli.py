@@ -1,12 +1,13 @@
 """Command line: `python -m pipeline run|schema|eval|compare ...`.
 
-Exit codes: 0 every document processed, 1 some failed (the rest are written),
+Exit codes: 0 every document processed, 1 some failed or were skipped (the rest are written),
 2 usage error.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -45,6 +46,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.jobs < 1 or args.max_seconds <= 0 or args.max_pages < 1 or args.max_mb <= 0:
         console.print("[red]--jobs, --max-pages, --max-seconds and --max-mb must be positive[/red]")
         return 2
+    if args.scheduler and args.executor != "dask":
+        console.print("[red]--scheduler needs --executor dask[/red]")
+        return 2
+    if args.executor == "dask" and importlib.util.find_spec("distributed") is None:
+        console.print("[red]--executor dask needs Dask: pip install 'plan57-pipeline[dask]'[/red]")
+        return 2
     config = RunConfig(
         limits=_limits(args),
         jobs=args.jobs,
@@ -62,7 +69,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         disable=not show,
     ) as bar:
         task = bar.add_task("documents", total=len(paths))
-        result = run_batch(paths, args.out, config, args.decisions, progress=lambda _s: bar.advance(task))
+        result = run_batch(
+            paths, args.out, config, args.decisions, progress=lambda s: bar.advance(task, 1 + len(s.other_files))
+        )
     linked = result.linked
     if linked is not None:
         for problem in linked.decisions.problems:
@@ -89,9 +98,7 @@ def _summary(console: Console, documents) -> None:
         for d in documents:
             status = d.status if d.status == "ok" else f"[red]{d.status}[/red]"
             status += " (reused)" if d.reused else ""
-            table.add_row(
-                Path(d.source_file).name, status, *(str(d.count(t)) for t in columns), f"{d.seconds:.2f}"
-            )
+            table.add_row(Path(d.source_file).name, status, *(str(d.count(t)) for t in columns), f"{d.seconds:.2f}")
     else:
         for status in sorted({d.status for d in documents}):
             group = [d for d in documents if d.status == status]
@@ -108,6 +115,20 @@ def _summary(console: Console, documents) -> None:
             console.print(f"[red]{d.status}[/red] {escape(d.source_file)}: {escape(d.message or '')}", soft_wrap=True)
         for note in d.notes:
             console.print(f"[yellow]note[/yellow] {escape(d.source_file)}: {escape(note)}", soft_wrap=True)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipeline.report import write_report
+
+    if not (args.pred / "indicators.parquet").exists():
+        Console(stderr=True).print(f"[red]No outputs in {args.pred}: run `python -m pipeline run` first[/red]")
+        return 2
+    if args.reference and not args.reference.exists():
+        Console(stderr=True).print(f"[red]Reference targets file not found: {args.reference}[/red]")
+        return 2
+    path = write_report(args.pred, args.out, args.reference)
+    Console(stderr=True).print(f"Wrote {path}")
+    return 0
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -224,6 +245,17 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.add_argument("--pred", type=Path, default=DEFAULT_OUTPUT, help=f"run output folder (default: {DEFAULT_OUTPUT})")
     cmp.add_argument("--out", type=Path, default=None, help="where to write the comparison (default: --pred)")
     cmp.set_defaults(func=cmd_compare)
+
+    rep = sub.add_parser("report", help="self-contained HTML report comparing communes' targets (for the province)")
+    rep.add_argument("--pred", type=Path, default=DEFAULT_OUTPUT, help=f"run output folder (default: {DEFAULT_OUTPUT})")
+    rep.add_argument("--out", type=Path, default=Path("report.html"), help="HTML file to write (default: report.html)")
+    rep.add_argument(
+        "--reference",
+        type=Path,
+        default=None,
+        help="CSV of the province's own targets: indicator_id,year,comparator,value",
+    )
+    rep.set_defaults(func=cmd_report)
     return parser
 
 

@@ -36,4 +36,4 @@ class RunConfig:
     scheduler: str | None = None  # Dask scheduler address; None = a LocalCluster
     incremental: bool = False  # reuse the previous rows of unchanged documents
     # Rows buffered per output table before a Parquet row group is written.
-    row_group_rows: int = 20_000
+    row_group_rows: int = 10_000

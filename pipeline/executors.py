@@ -13,8 +13,11 @@ documents are retried one at a time, so only the one that crashes it again is re
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 import multiprocessing
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -70,8 +73,28 @@ def _mp_context():
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
+def preload() -> None:
+    """Loads the vocabularies (zero-argument cached loaders of the imported pipeline modules) in the parent,
+    so forked workers share them copy-on-write instead of each spending seconds loading its own."""
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("pipeline.") or module is None:
+            continue
+        for obj in list(vars(module).values()):
+            if not hasattr(obj, "cache_info") or getattr(obj, "__module__", None) != name:
+                continue
+            try:
+                needs_args = any(p.default is p.empty for p in inspect.signature(obj).parameters.values())
+            except (TypeError, ValueError):
+                continue
+            if not needs_args:
+                with contextlib.suppress(Exception):  # a loader that fails here fails again, reported, in its stage
+                    obj()
+
+
 def run_processes(jobs: Iterable, work: Work, fail: Fail, limits: Limits, n_jobs: int) -> Iterator[tuple[Any, Any]]:
     pending = deque(jobs)
+    if _mp_context().get_start_method() == "fork":
+        preload()
     suspects: deque = deque()  # jobs in flight when a worker crashed: retried alone
     window = 2 * n_jobs
     deadline = hard_deadline(limits)

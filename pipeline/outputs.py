@@ -33,10 +33,17 @@ def to_table(name: str, rows: Iterable[dict]) -> pa.Table:
     return pa.Table.from_pydict(columns, schema=sch)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, write) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are shared with other users
     try:
         write(tmp)
         with open(tmp, "rb") as fh:
@@ -85,7 +92,7 @@ class StagedOutputs:
     removes its staging folder).
     """
 
-    def __init__(self, out_dir: Path, tables: Iterable[str], row_group_rows: int = 20_000):
+    def __init__(self, out_dir: Path, tables: Iterable[str], row_group_rows: int = 10_000):
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         _clean_stale_staging(self.out_dir)
@@ -113,6 +120,18 @@ class StagedOutputs:
         """More rows from a DuckDB query with the table's columns and ORDER (e.g. a previous run's rows)."""
         self._queries[table].append(sql)
 
+    def add_late(self, table: str, rows: list[dict], start: int = 0) -> None:
+        """Rows that arrive after the parts are closed (e.g. from linking), kept in memory for the final sort."""
+        sch = _staged_schema(table)
+        data = pa.Table.from_pydict(
+            {n: [r.get(n) for r in rows] for n in sch.names if n != ORDER}
+            | {ORDER: list(range(start, start + len(rows)))},
+            schema=sch,
+        )
+        view = f"late_{table}_{len(self._queries[table])}"
+        self.con.register(view, data)
+        self.add_query(table, f"SELECT * FROM {view}")
+
     def _flush(self, table: str) -> None:
         rows = self._buffers[table]
         if not rows:
@@ -138,9 +157,9 @@ class StagedOutputs:
             import duckdb
 
             self._con = duckdb.connect()
-            self._con.execute("SET memory_limit = '512MB'")
+            self._con.execute("SET memory_limit = '256MB'")
             self._con.execute(f"SET temp_directory = '{sql_path(self.staging / 'duckdb.tmp')}'")
-            self._con.execute("SET threads = 2")
+            self._con.execute("SET threads = 1")
         return self._con
 
     def sorted_tables(self, table: str) -> Iterator[pa.Table]:

@@ -60,7 +60,7 @@ def _dot_chart(frame: pd.DataFrame, communes: list[str]) -> str:
     numeric = frame[frame["value"].notna()]
     if numeric.empty:
         return '<p class="muted">Không có chỉ tiêu định lượng.</p>'
-    years = sorted(numeric["target_year"].dropna().astype(int).unique())
+    years = [int(y) for y in sorted(numeric["target_year"].dropna().astype(int).unique())]
     colour = {y: _PALETTE[i % len(_PALETTE)] for i, y in enumerate(years)}
     top = max(100.0, float(numeric[["value", "value_max"]].max().max())) if (numeric["unit"] == "percent").all() else \
         float(numeric[["value", "value_max"]].max().max()) or 1.0
@@ -72,12 +72,18 @@ def _dot_chart(frame: pd.DataFrame, communes: list[str]) -> str:
         y = 20 + i * row_h
         parts.append(f'<text x="{left - 8}" y="{y + 4}" text-anchor="end" font-size="12">{_e(commune)}</text>')
         parts.append(f'<line x1="{left}" y1="{y}" x2="{left + width}" y2="{y}" stroke="#eee"/>')
+        labelled: set[str] = set()
         for _, row in numeric[numeric["commune"] == commune].iterrows():
             x = left + width * float(row["value"]) / top
-            fill = colour.get(int(row["target_year"]) if pd.notna(row["target_year"]) else None, "#555")
-            parts.append(f'<circle cx="{x:.1f}" cy="{y}" r="6" fill="{fill}"><title>{_e(row["target_year"])}: '
+            year = int(row["target_year"]) if pd.notna(row["target_year"]) else None
+            fill = colour.get(year, "#555")
+            # Years side by side within the commune's band, so equal targets don't hide each other.
+            dy = (years.index(year) - (len(years) - 1) / 2) * 4 if year in years else 0
+            parts.append(f'<circle cx="{x:.1f}" cy="{y + dy:.1f}" r="5" fill="{fill}"><title>{_e(year)}: '
                          f'{_e(_target_text(row))}</title></circle>')
-            parts.append(f'<text x="{x + 8:.1f}" y="{y - 6}" font-size="10">{_e(_target_text(row))}</text>')
+            if _target_text(row) not in labelled:
+                labelled.add(_target_text(row))
+                parts.append(f'<text x="{x + 8:.1f}" y="{y - 6}" font-size="10">{_e(_target_text(row))}</text>')
     axis_y = height - 14
     parts.append(f'<line x1="{left}" y1="{axis_y}" x2="{left + width}" y2="{axis_y}" stroke="#999"/>')
     for k in range(6):

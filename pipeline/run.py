@@ -55,6 +55,7 @@ class Summary:
     counts: dict[str, int]
     notes: list[str] = field(default_factory=list)  # document-level warnings, e.g. no tables found
     reused: bool = False
+    other_files: list[str] = field(default_factory=list)  # same content under other names
 
     def count(self, table: str) -> int:
         return self.counts.get(table, 0)
@@ -243,14 +244,16 @@ def _with_data(job: Job) -> Job:
     return Job(job.path, job.sha256, job.size, job.other_files, data)
 
 
-def _summary(outcome: Outcome, reused: bool = False) -> Summary:
+def _summary(outcome: Outcome, other_files: list[str]) -> Summary:
     notes = [
         d["reason"]
         for d in outcome.tables.get("diagnostics", [])
         if d.get("line_start") is None and d.get("severity") in ("warning", "error") and d.get("stage") != "read"
     ]
     counts = {t: outcome.count(t) for t in OUTPUT_TABLES}
-    return Summary(outcome.source_file, outcome.status, outcome.message, outcome.seconds, counts, notes, reused)
+    return Summary(
+        outcome.source_file, outcome.status, outcome.message, outcome.seconds, counts, notes, other_files=other_files
+    )
 
 
 def run_batch(
@@ -272,7 +275,7 @@ def run_batch(
             row["other_files"] = list(other_files)
         for table in OUTPUT_TABLES:
             staged.add(table, outcome.tables.get(table, []))
-        summaries.append(_summary(outcome))
+        summaries.append(_summary(outcome, list(other_files)))
         if progress:
             progress(summaries[-1])
 
@@ -320,19 +323,20 @@ def _reuse(staged: StagedOutputs, out_dir: Path, jobs: list[Job], previous: dict
     for job in jobs:
         _, h, i, t, d, s = by_id[previous[job.sha256]]
         tallies = {"documents": 1, "headings": h, "indicators": i, "tasks": t, "diagnostics": d}
-        summaries.append(Summary(str(job.path), "ok", None, s or 0.0, tallies, reused=True))
+        summary = Summary(str(job.path), "ok", None, s or 0.0, tallies, reused=True, other_files=job.other_files)
+        summaries.append(summary)
         if progress:
-            progress(summaries[-1])
+            progress(summary)
 
 
 def _finalize(staged: StagedOutputs, out_dir: Path, decisions: Path | None, fp: str) -> RunResult:
     """Sorts every table, links the indicators of the whole run, and moves the outputs into place."""
     from pipeline.incremental import FINGERPRINT_KEY
 
-    staged.close_parts(["documents", "indicators"])
+    staged.close_parts()
     docs = _concat("documents", staged.sorted_tables("documents"))
     staged.write_final("documents", [docs], metadata={FINGERPRINT_KEY: fp.encode()})
-    indicators = _concat("indicators", staged.sorted_tables("indicators")).to_pylist()
+    indicators = [row for part in staged.sorted_tables("indicators") for row in part.to_pylist()]
     linked, link_error = None, None
     try:
         from pipeline.link.linking import link_rows, write_review_csv
@@ -341,15 +345,17 @@ def _finalize(staged: StagedOutputs, out_dir: Path, decisions: Path | None, fp: 
         linked = link_rows(indicators, docs.to_pylist(), path if path.exists() else None)
     except Exception as exc:  # a linker bug leaves the rows unlinked, it does not lose the run
         link_error = f"linking failed: {exc!r}"
-        staged.add("diagnostics", [_run_diagnostic("link", link_error, "link_error")], start=LINK_ORDER)
-    staged.write_final("indicators", [to_table("indicators", indicators)])
+        staged.add_late("diagnostics", [_run_diagnostic("link", link_error, "link_error")], start=LINK_ORDER)
+    step = staged.row_group_rows
+    staged.write_final(
+        "indicators", (to_table("indicators", indicators[i : i + step]) for i in range(0, len(indicators), step))
+    )
     del indicators
     if linked is not None:
-        staged.add("diagnostics", linked.diagnostics, start=LINK_ORDER)
+        staged.add_late("diagnostics", linked.diagnostics, start=LINK_ORDER)
         staged.write_final("catalog", [to_table("catalog", linked.catalog)])
         staged.write_final("review", [to_table("review", linked.review)])
         write_review_csv(linked.review, staged.staging)
-    staged.close_parts()
     for table in ("headings", "tasks", "diagnostics"):
         staged.write_final(table, staged.sorted_tables(table))
     return RunResult([], staged.commit(), linked, link_error)

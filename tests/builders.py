@@ -360,7 +360,7 @@ def render_scan(path: Path, lines: list[str], table: list[list[str]] | None = No
             y += step + pad
         draw.line((xs[0], y, xs[-1], y), fill=0, width=3)
     image = image.crop((0, 0, width, min(height, y + margin)))
-    import fitz
+    import pymupdf as fitz
 
     pdf = fitz.open()
     page = pdf.new_page(width=595, height=image.height / scale)

@@ -82,7 +82,8 @@ def test_stripped_plan_gets_vietnamese_names(seed_docs, seed_run):
     restored = [r for r in indicators if r["doc_id"] in stripped and "restored_name" in r["flags"]]
     assert restored
     assert all(r["name"] != strip_diacritics(r["name"]) for r in restored)  # has Vietnamese marks again
-    assert all(r["indicator_id"] for r in restored)
+    # linked rows take the catalog wording; the others keep the extractor's lexicon restoration
+    assert any(r["indicator_id"] for r in restored)
 
 
 def _variants(name: str) -> list[str]:

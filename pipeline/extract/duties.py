@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 
 from pipeline.extract.headings import heading_path
 from pipeline.model import Document, Heading, Task
-from pipeline.normalize.agencies import find_agencies, leading_agency, normalize_agency
+from pipeline.normalize.agencies import leading_agency, normalize_agency
+from pipeline.normalize.agency_mentions import find_agency_mentions
 from pipeline.normalize.deadlines import parse_deadline
-from pipeline.normalize.fold import fold
+from pipeline.normalize.fold import fold, strip_diacritics
 
 _SECTION = "to chuc thuc hien"
 # The plan's closing: 'Trên đây là…', 'Nơi nhận:', 'TM. Ủy ban…', 'KT. Chủ tịch' (OCR-tolerant).
@@ -37,6 +38,8 @@ _DUE = re.compile(
 _COORDINATION_END = re.compile(
     r"\s(?:để|nhằm|trong|theo|tham mưu|trình|về|xây dựng|triển khai|tổ chức các)\s", re.IGNORECASE
 )
+# The same words without diacritics, for plans that lost them (matched on a same-length folded copy).
+_COORDINATION_END_FOLDED = re.compile(r"\s(?:de|nham|trong|theo|tham muu|trinh|ve|xay dung|trien khai|to chuc cac)\s")
 _AGENCY_PREFIX = re.compile(r"^([^:]{3,120}):\s*(\S.*)$", re.DOTALL)
 
 
@@ -106,6 +109,15 @@ def _starts_paragraph(current: _Item, text: str) -> bool:
     return bool(_SENTENCE_END.search(current.text)) and text[:1].isupper()
 
 
+def _clause_length(clause: str, stripped: bool) -> int:
+    """Length of the list of agencies after 'phối hợp (với)': up to where the purpose or the work begins."""
+    ends = [m.start() for m in [_COORDINATION_END.search(clause)] if m]
+    if stripped:
+        folded = "".join(c if len(f := strip_diacritics(c)) != 1 else f for c in clause).lower()
+        ends += [m.start() for m in [_COORDINATION_END_FOLDED.search(folded)] if m]
+    return min(ends, default=len(clause))
+
+
 def _task(doc: Document, section_path: str, assignment: _Assignment, item: _Item, lead: str) -> Task:
     text = _clean(item.text)
     if m := _AGENCY_PREFIX.match(text):  # '- Các trường học trên địa bàn: Tổ chức …'
@@ -113,9 +125,12 @@ def _task(doc: Document, section_path: str, assignment: _Assignment, item: _Item
         if own:
             lead, text = own, m.group(2)
     coordinating: list[str] = []
+    mentions = find_agency_mentions(text)
     for m in _COORDINATION.finditer(text):
-        clause = _COORDINATION_END.split(m.group(1), maxsplit=1)[0]
-        coordinating += [a for a in find_agencies(clause) if a != lead and a not in coordinating]
+        start, end = m.start(1), m.start(1) + _clause_length(m.group(1), doc.diacritics_stripped)
+        for agency, a, b in mentions:
+            if start <= a and b <= end and agency != lead and agency not in coordinating:
+                coordinating.append(agency)
     task = Task(
         source="prose",
         title_raw="\n".join(t for _, t in item.lines),

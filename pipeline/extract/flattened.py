@@ -29,15 +29,15 @@ KINDS = ("unit", "target", "agency", "deadline")
 _ROLE_KIND = {"unit": "unit", "target": "target", "lead": "agency", "coord": "agency", "deadline": "deadline"}
 _SKIP = {"unit": -0.3, "target": -0.8, "lead": -1.0, "coord": -0.5, "deadline": -1.0, "note": -0.1, "kpi": -1.0}
 _FREE_SKIP = -1.5
+_OWN_START = {"unit", "kpi"}  # roles with a start rule of their own (see _Scorer.start)
 _ROMAN_ROW = re.compile(r"^([IVX]{1,5})(\s*[.:)\-–|]\s*|\s+|$)(.*)$")
 _OCR_ROMAN_ROW = re.compile(r"^([IVXl1]{1,4})\s*\|\s*(.+)$")
 _NUMBER_ROW = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(\.?)(?:\s*\|\s*|\s+|$)(.*)$")
 _WORDS = re.compile(r"\S+")
 _SENTENCE_END = ".;:!?"
-# words after which the next word cannot open a new cell ('và', 'của'), or a number cannot ('ngày 15/11/2025')
-_JOIN_WORDS = {"va", "cua", "voi", "tai", "tren"}
+# a number after these words cannot open a new cell ('ngày 15/11/2025')
 _BOUND_BEFORE = {"ngay", "so", "nam", "thang", "quy", "den", "tu", "truoc", "sau", "muc", "dot"}
-_JOINERS = ("-", "–", ",", "&", "/", "(", "và", "va", "của", "cua", "với", "voi")
+_JOINERS = ("-", "–", ",", "&", "/", "(")
 
 
 # ---------------------------------------------------------------- vocabularies
@@ -53,6 +53,11 @@ def _patterns(ocr: bool) -> dict[str, re.Pattern[str]]:
         grouped[row["kind"]].append(row["regex"])
     flags = re.IGNORECASE if ocr else 0
     return {k: re.compile("(?:" + "|".join(f"(?:{p})" for p in pats) + ")", flags) for k, pats in grouped.items()}
+
+
+@cache
+def _any_start(ocr: bool) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p.pattern})" for p in _patterns(ocr).values()), re.IGNORECASE if ocr else 0)
 
 
 def _start_span(kind: str, text: str, ocr: bool) -> int:
@@ -75,20 +80,31 @@ def _kinds(text: str, ocr: bool) -> frozenset[str]:
 
 
 @cache
+def _open_words() -> frozenset[str]:
+    """Words after which a phrase goes on ('và', 'các'): the next word never opens a new cell."""
+    return frozenset(fold(r["word"]) for r in _csv("layout_open_words.csv"))
+
+
+@cache
 def _header_roles() -> tuple[tuple[tuple[str, ...], str, str], ...]:
     found = [(tuple(r["pattern"].split()), r["role"], r["title"]) for r in _csv("layout_header_roles.csv")]
     return tuple(sorted(found, key=lambda p: -len(p[0])))
 
 
 @cache
-def _end_markers() -> tuple[tuple[str, str], ...]:
-    return tuple((r["match"], r["text"]) for r in _csv("layout_table_end.csv"))
+def _end_markers() -> tuple[frozenset[str], tuple[str, ...]]:
+    """(whole lines, line openings) that end a table."""
+    rows = _csv("layout_table_end.csv")
+    return frozenset(r["text"] for r in rows if r["match"] == "exact"), tuple(
+        r["text"] for r in rows if r["match"] != "exact"
+    )
 
 
 def ends_table(text: str) -> bool:
     """Closing sentence, distribution list, signature block or next appendix."""
     key = fold(text)
-    return any(key == t if how == "exact" else key.startswith(t) for how, t in _end_markers())
+    exact, prefixes = _end_markers()
+    return key in exact or key.startswith(prefixes)
 
 
 # ---------------------------------------------------------------- header block
@@ -341,9 +357,12 @@ class Chunk:
     col: int = -1
     sub: int = 0
     late: bool = False  # first-column text read after the row's later columns
+    offset: int = 0  # where the fragment begins in its line
 
 
 _LEAD_CHARS = " '‘’\"`*•"
+_ALNUM_OR_PERCENT = re.compile(r"[^\W_]|%")
+_NUMBER_DOTS = re.compile(r"[\d.]+")
 
 
 class _TailSpans:
@@ -356,19 +375,28 @@ class _TailSpans:
     def __init__(self, text: str, words: list[re.Match[str]], following: str, ocr: bool) -> None:
         self.text, self.words, self.following, self.ocr = text, words, following, ocr
         self.plain: str | None = None
-        if words and unicodedata.is_normalized("NFC", text) and unicodedata.is_normalized("NFC", following):
-            bounds = [w.start() for w in words] + [len(text)]
-            parts = [strip_diacritics(text[a:b]) for a, b in itertools.pairwise(bounds)]
-            self.offsets = list(itertools.accumulate((len(p) for p in parts), initial=0))
-            self.plain = "".join(parts) + " " + strip_diacritics(following)
+        self.offsets: list[int] = []
+
+    def _fold(self) -> str | None:
+        if not self.offsets:
+            text, following = self.text, self.following
+            bounds = [w.start() for w in self.words] + [len(text)]
+            if unicodedata.is_normalized("NFC", text) and unicodedata.is_normalized("NFC", following):
+                parts = [strip_diacritics(text[a:b]) for a, b in itertools.pairwise(bounds)]
+                self.plain = "".join(parts) + " " + strip_diacritics(following)
+            self.offsets = list(itertools.accumulate((len(p) for p in parts), initial=0)) if self.plain else [0]
+        return self.plain
 
     def at(self, k: int) -> int:
-        if self.plain is None:
+        plain = self._fold()
+        if plain is None:
             tail = f"{self.text[self.words[k].start() :]} {self.following}"
             return max(_start_span(kind, tail, self.ocr) for kind in KINDS)
-        plain, pos = self.plain, self.offsets[k]
+        pos = self.offsets[k]
         while pos < len(plain) and plain[pos] in _LEAD_CHARS:
             pos += 1
+        if not _any_start(self.ocr).match(plain, pos):  # every start consumes text: none of the kinds begins here
+            return 0
         best = 0
         for pattern in _patterns(self.ocr).values():
             m = pattern.match(plain, pos)
@@ -390,9 +418,9 @@ def _split_points(text: str, ocr: bool, following: str = "") -> list[tuple[int, 
         prev, word = words[k - 1].group(), words[k]
         if k < inside_until:
             continue
-        if not any(ch.isalnum() or ch == "%" for ch in prev):  # a comparator '≥' belongs to its number
+        if not _ALNUM_OR_PERCENT.search(prev):  # a comparator '≥' belongs to its number
             continue
-        if prev.endswith((".", ";")) and not re.fullmatch(r"[\d.]+", prev):
+        if prev.endswith((".", ";")) and not _NUMBER_DOTS.fullmatch(prev):
             points.append((word.start(), False))
             inside_until = k + spans.at(k)
             continue
@@ -401,7 +429,7 @@ def _split_points(text: str, ocr: bool, following: str = "") -> list[tuple[int, 
             continue
         joined = (
             prev.endswith(("-", "–", ",", "&", "/", "("))
-            or fold(prev) in _JOIN_WORDS
+            or fold(prev) in _open_words()
             or (fold(prev) in _BOUND_BEFORE and word.group()[:1].isdigit())
         )
         if joined:
@@ -431,7 +459,7 @@ def chunks_of(entries: list[tuple[Line, str, bool, bool]], ocr: bool) -> list[Ch
         for a, b in itertools.pairwise(cuts):
             piece = text[a:b].strip(" |") if ocr else text[a:b].strip()
             if piece:
-                out.append(Chunk(piece, line.no, a == 0, blank and a == 0, brk, a in weak, len(text)))
+                out.append(Chunk(piece, line.no, a == 0, blank and a == 0, brk, a in weak, len(text), offset=a))
     return out
 
 
@@ -464,7 +492,7 @@ def _context(chunks: list[Chunk], k: int, ocr: bool) -> _Ctx:
     c = chunks[k]
     ptext = chunks[k - 1].text.rstrip() if k else ""
     rest = " ".join(x.text for x in chunks[k : k + 3])
-    joiner = bool(k) and (ptext.endswith(_JOINERS) or fold(ptext).endswith((" va", " cua", " voi")))
+    joiner = bool(k) and (ptext.endswith(_JOINERS) or fold(ptext).rpartition(" ")[2] in _open_words())
     return _Ctx(
         c, _lower_start(c.text), _kinds(rest, ocr), _kinds(c.text, ocr), ptext[-1:] in _SENTENCE_END and bool(k), joiner
     )
@@ -477,13 +505,14 @@ class _Scorer:
     late_width: float = float("inf")
     restart: int | None = None
     widths: dict[int, float] = field(default_factory=dict)  # widest wrapped line per column
+    # per chunk id (the _Ctx keeps the chunk alive): context, start and continuation scores
+    _memo: dict[int, tuple[_Ctx, list[float], list[float]]] = field(default_factory=dict)
+    _skips: list[list[float]] | None = None
 
-    def fit(self, col: int, c: Chunk, alone: bool) -> float:
-        """A whole line wider than the column's usual lines belongs to a wider column."""
-        width = self.widths.get(col)
-        if not alone or width is None or not c.line_start:
-            return 0.0
-        return -1.5 if c.line_len > 1.15 * width + 2 else 0.0
+    def __post_init__(self) -> None:
+        kinds = [_ROLE_KIND.get(r) for r in self.roles]
+        self._start_keys = [(kind, r in _OWN_START) for kind, r in zip(kinds, self.roles, strict=True)]
+        self._cont_keys = kinds
 
     def start(self, role: str, x: _Ctx) -> float:
         c = x.chunk
@@ -532,13 +561,48 @@ class _Scorer:
             score -= 1
         elif kind == "deadline" and len(c.text) > 25:
             score -= 1.5
-        if kind and c.line_len >= self.late_width:
-            score -= 1.0  # typed columns are narrow: a line this wide wraps the first column
-        return score
+        return score  # minus 1 in assign() for a line as wide as the first column's
 
     def skip(self, a: int, b: int) -> float:
         """Penalty for leaving the roles strictly between columns a and b empty."""
         return sum(_SKIP.get(r, _FREE_SKIP) for r in self.roles[a + 1 : b])
+
+    def _scores(self, chunks: list[Chunk], k: int) -> tuple[_Ctx, list[float], list[float]]:
+        """The fragment's context, column start scores and continuation scores before the late-width
+        term: they do not use the widths, so the second pass reuses them."""
+        key = id(chunks[k])
+        if key not in self._memo:
+            x = _context(chunks, k, self.ocr)
+            starts: dict[tuple, float] = {}  # columns of the same kind score alike ('lead' and 'coord')
+            conts: dict[str | None, float] = {}
+            for role in self.roles:
+                kind = _ROLE_KIND.get(role)
+                if (kind, role in _OWN_START) not in starts:
+                    starts[kind, role in _OWN_START] = self.start(role, x)
+                if kind not in conts:
+                    conts[kind] = self.cont(role, x)
+            self._memo[key] = (x, [starts[k2] for k2 in self._start_keys], [conts[k2] for k2 in self._cont_keys])
+        return self._memo[key]
+
+    @staticmethod
+    def _wrap_widths(prev: Chunk, c: Chunk, x: _Ctx, conts: list[float], widths, per_line) -> list[float]:
+        """How lines wrap within a column of known width.
+
+        A capitalised line after a full line of the column continues it when its first word would
+        not have fitted on that line ('… của tỉnh' / 'Đồng Nai trên địa bàn xã'); two fragments of a
+        line that together run past the column's width are not both that column's ('tỉnh trên địa
+        bàn xã Văn bản triển khai' in a narrow column).
+        """
+        adjust = [0.0] * len(conts)
+        if c.line_start:
+            if c.blank_before or x.lower or x.joiner or not prev.line_start or per_line[prev.line] != 1:
+                return conts
+            first = len(c.text.split()[0])
+            adjust = [0.9 if w is not None and prev.line_len + 1 + first > w else 0.0 for w in widths]
+        elif prev.line == c.line:  # the column holds at least both fragments on this line
+            span = c.offset + len(c.text) - prev.offset
+            adjust = [-1.5 if w is not None and span > 1.15 * w + 2 else 0.0 for w in widths]
+        return [v + a if a else v for v, a in zip(conts, adjust, strict=True)]
 
     def assign(self, chunks: list[Chunk]) -> None:
         """Sets chunk.col / chunk.sub along the best path."""
@@ -547,48 +611,59 @@ class _Scorer:
         per_line: dict[int, int] = defaultdict(int)
         for c in chunks:
             per_line[c.line] += 1
-        skips = [[self.skip(a, b) for b in range(m + 1)] for a in range(m + 1)]
+        if self._skips is None:
+            self._skips = [[self.skip(a, b) for b in range(m + 1)] for a in range(m + 1)]
+        skips = self._skips
+        into = [[skips[p][s] for p in range(s)] for s in range(m)]  # skip penalties into column s from p < s
         # columns after which a first-column line read late may come (agency, deadline)
         late_from = [_ROLE_KIND.get(r) in ("agency", "deadline") for r in self.roles]
+        typed = [r in _ROLE_KIND for r in self.roles]
+        widths = [self.widths.get(col) for col in range(m)]
+        no_fit = [0.0] * m
         neg = float("-inf")
         score = [[neg] * (m + 1) for _ in range(n)]
         back: list[list[tuple[int, str]]] = [[(-1, "")] * (m + 1) for _ in range(n)]
         score[0][0] = 0.0
+        restart = self.restart if self.restart is not None else -1
         for k in range(1, n):
             c = chunks[k]
             prev_row = score[k - 1]
-            # each column's start and continuation scores depend on the chunk only, not on the previous column
-            x = _context(chunks, k, self.ocr)
-            starts = [self.start(role, x) for role in self.roles]
-            conts = [self.cont(role, x) for role in self.roles]
-            late_ok = c.line_start and c.line_len >= self.late_width and _lower_start(c.text)
-            for s in range(m + 1):
-                best, arg = neg, (-1, "")
-                for p in range(m + 1):
-                    base = prev_row[p]
-                    if base == neg:
-                        continue
-                    if p == s:
-                        v = base + (0.0 if s == late else conts[s])
-                        kind = "cont"
-                    elif s == late:
-                        if not (late_from[p] and late_ok):
-                            continue
-                        v, kind = base - 0.3, "late"
-                    elif p == late:
-                        continue
-                    elif s > p:
-                        v, kind = base + skips[p][s] + starts[s], "new"
-                    elif s == self.restart and p >= m - 2 and c.line_start:
-                        v, kind = base + skips[p][m] + starts[s] - 1.0, "sub"
-                    else:
-                        continue
-                    if v > best:
-                        best, arg = v, (p, kind)
-                if s < late:
-                    best += self.fit(s, c, per_line[c.line] == 1)
-                score[k][s], back[k][s] = best, arg
-        final = max(range(m + 1), key=lambda s: score[n - 1][s] + (self.skip(s, m) if s < late else 0))
+            x, starts, conts = self._scores(chunks, k)
+            if c.line_start and c.line_len >= self.late_width:  # typed columns are narrow: this line wraps column 1
+                conts = [v - 1.0 if t else v for v, t in zip(conts, typed, strict=True)]
+            fits = no_fit
+            if c.line_start and per_line[c.line] == 1:  # a whole line wider than a column's usual lines
+                fits = [-1.5 if w is not None and c.line_len > 1.15 * w + 2 else 0.0 for w in widths]
+            if self.widths:
+                conts = self._wrap_widths(chunks[k - 1], c, x, conts, widths, per_line)
+            late_ok = c.line_start and c.line_len >= self.late_width and x.lower
+            # transitions into column s, tried in order of the previous column p (the first best wins):
+            # p < s starts column s, p == s continues it, p > s starts a sub-row (restart column only)
+            # (an unreachable previous column scores -inf and never wins: no test needed)
+            row_score, row_back = score[k], back[k]
+            for s in range(m):
+                best, bp, bkind = neg, -1, ""
+                start = starts[s]
+                for p, (base, sk) in enumerate(zip(prev_row[:s], into[s], strict=True)):
+                    if (v := base + sk + start) > best:
+                        best, bp, bkind = v, p, "new"
+                if (v := prev_row[s] + conts[s]) > best:
+                    best, bp, bkind = v, s, "cont"
+                if s == restart and c.line_start:
+                    for p in range(max(s + 1, m - 2), m):
+                        if (v := prev_row[p] + skips[p][m] + start - 1.0) > best:
+                            best, bp, bkind = v, p, "sub"
+                row_score[s], row_back[s] = best + fits[s], (bp, bkind)
+            best, arg = neg, (-1, "")  # the late state: first-column text read after the typed columns
+            for p in range(m + 1):
+                base = prev_row[p]
+                if base == neg or (p < m and not (late_from[p] and late_ok)):
+                    continue
+                v, kind = (base + 0.0, "cont") if p == late else (base - 0.3, "late")
+                if v > best:
+                    best, arg = v, (p, kind)
+            score[k][late], back[k][late] = best, arg
+        final = max(range(m + 1), key=lambda s: score[n - 1][s] + (skips[s][m] if s < late else 0))
         path = [final]
         kinds = []
         for k in range(n - 1, 0, -1):

@@ -22,6 +22,7 @@ from pipeline.extract.prose_targets import prose_indicators, split_name_target
 from pipeline.model import Document, Indicator, Row, Table
 from pipeline.normalize.agencies import clean_name, normalize_agency, split_agencies
 from pipeline.normalize.fold import fold, strip_diacritics
+from pipeline.normalize.restore import restore_diacritics
 from pipeline.normalize.targets import Target, parse_targets, years_in
 from pipeline.normalize.units import clean_cell, tidy
 
@@ -273,3 +274,15 @@ def extract_indicators(doc: Document) -> None:
         if table.kind in ("indicator", "mixed"):
             doc.indicators.extend(_table_indicators(doc, table, plan_year))
     doc.indicators.extend(prose_indicators(doc, plan_year))
+    if doc.diacritics_stripped:
+        for ind in doc.indicators:
+            restore_name(ind)
+
+
+def restore_name(ind: Indicator) -> None:
+    """A plan without diacritics gets its names back in Vietnamese; `name_raw` keeps the printed text.
+    OCR marks are unreliable ('két' for 'kết'), so every word is restored from its folded form."""
+    restored = restore_diacritics(ind.name, trust_marks=False)
+    if restored != ind.name:
+        ind.name = restored
+        ind.flags.append("restored_name")

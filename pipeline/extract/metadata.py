@@ -22,6 +22,7 @@ values are cut from the original text.
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 from collections import Counter
 from datetime import date
@@ -58,6 +59,7 @@ _STRONG_BEFORE = re.compile(r"(?:uy ban nhan dan|ubnd|dia ban)\s*$")
 _NOT_A_COMMUNE_START = frozenset({"hoi"})  # 'Xã hội' in title case
 _PROVINCE_WORD = re.compile(r"\b(?:tinh|thanh pho|tp)\s+(?:uy\s+)?")
 _FUZZY_PROVINCE = 85
+_FOLDED_WORD = re.compile(r"\S+")
 
 
 _ONE_LETTER: dict[int, str] = {}  # code point of a non-ASCII character -> its one-letter ASCII form, or itself
@@ -206,7 +208,7 @@ def _province(lines: list[Line], fuzzy: bool) -> str | None:
     folded = " ".join(f for f in (fold(ln.text) for ln in lines) if f)  # fold(text), reusing each line's fold
     votes: Counter[str] = Counter()
     for m in _PROVINCE_WORD.finditer(folded):
-        words = folded[m.end() :].split()[:4]
+        words = [w.group() for w in itertools.islice(_FOLDED_WORD.finditer(folded, m.end()), 4)]
         exact = [name for name, key in _provinces() if tuple(words[: len(key)]) == key]
         if exact:
             votes[max(exact, key=len)] += 1
@@ -268,6 +270,8 @@ def extract_metadata(doc: Document) -> None:
             header_date, header_year = header_date or d, header_year or y
     caption_date, caption_year = None, None
     for line in lines:
+        if "kem theo" not in fold(line.text):  # necessary for _CAPTION; fold is memoised per line
+            continue
         ascii_line = _ascii(line.text)
         if not (c := _CAPTION.search(ascii_line)):
             continue

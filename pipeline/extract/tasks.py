@@ -22,6 +22,7 @@ from pipeline.model import Document, Row, Table, Task
 from pipeline.normalize.agencies import find_agencies, normalize_agency, split_agencies
 from pipeline.normalize.deadlines import parse_deadline
 from pipeline.normalize.fold import fold
+from pipeline.normalize.restore import restore_diacritics
 
 # (role, pattern on the folded column title); the first role that matches a title wins.
 _COLUMN_ROLES: tuple[tuple[str, re.Pattern], ...] = (
@@ -307,4 +308,7 @@ def extract_tasks(doc: Document) -> None:
             continue
         doc.tasks.extend(_table_tasks(_Context(doc, table, agencies), roles))
     doc.tasks.extend(extract_duties(doc))
+    if doc.diacritics_stripped:  # titles back in Vietnamese; `title_raw` keeps the printed text
+        for task in doc.tasks:
+            task.title = restore_diacritics(task.title, trust_marks=False)
     _report_unknown(doc, agencies)

@@ -17,6 +17,7 @@ from pathlib import Path
 from unidecode import unidecode
 
 _NON_WORD = re.compile(r"[^a-z0-9%]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def _base_letter(ch: str) -> str:
@@ -40,7 +41,7 @@ _TRANSLATE = str.maketrans(
 def strip_diacritics(text: str) -> str:
     """'Tỷ lệ Đạt' -> 'Ty le Dat' (keeps case and punctuation)."""
     text = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
-    return text if text.isascii() else unidecode(text)
+    return text if text.isascii() else _NON_ASCII.sub(lambda m: unidecode(m.group()), text)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -38,17 +39,19 @@ _DOMAIN_SOURCES = (
     ("abbreviations.csv", ("note",)),
     ("vietnamese_function_words.csv", ("meaning",)),
     ("provinces.csv", ("name", "type")),
+    ("restore_vocabulary.csv", ("text",)),  # plan vocabulary and the default of a few ambiguous words
 )
 _MAX_PHRASE = 6  # longest phrase tried, in words
-_DOMAIN_BONUS = 0.5  # per word, so a domain phrase beats a general phrase of the same length
-_FUZZY_COST = 2.0  # a phrase bridging one damaged word scores less than an exact one
+_DOMAIN_BONUS = 1.0  # a domain phrase beats a general phrase of the same length
+_FUZZY_COST = 1.0  # a phrase bridging one OCR-damaged word counts one word less than an exact one
+_FUZZY_VALID_COST = 1.5  # ... and a bit less again when the word it replaces is itself a syllable
+_TWO_GAPS_MIN = 4  # domain phrases this long may bridge two damaged words
 _FUZZY_VALID_MIN = 3  # a word that is itself a syllable may only be replaced inside longer domain phrases
 _GENUINE_MARKED = 0.45  # share of syllables carrying a mark in text typed with its diacritics (~0.7)
 _GENUINE_VALID = 0.85  # share of marked words that are real syllables (OCR marks mostly are not)
 
 _SEGMENT_SPLIT = re.compile(r"[|,;:()\[\]{}\"“”'‘’/–—\-.!?…\n]+|\s-\s")
 _LETTERS = re.compile(r"[^\W\d_]+")
-_ABBREVIATION = re.compile(r"\b\w*[^\W\d_]\w*?[A-ZĐ]\w*")
 
 
 def _nfc_lower(text: str) -> str:
@@ -60,7 +63,7 @@ def _folded(word: str) -> str:
 
 
 def _marked(word: str) -> bool:
-    return not strip_diacritics(word).lower() == word.lower()
+    return strip_diacritics(word).lower() != word.lower()
 
 
 @dataclass(frozen=True)
@@ -83,18 +86,29 @@ def _viet74k() -> Path | None:
 
 def _domain_segments() -> list[tuple[str, ...]]:
     """Word sequences with marks from the project's data files (text between punctuation)."""
+    return [seg for name, _ in _DOMAIN_SOURCES for seg in _domain_segments_of(name)]
+
+
+def _domain_segments_of(name: str) -> list[tuple[str, ...]]:
+    columns = dict(_DOMAIN_SOURCES)[name]
     out = []
-    for name, columns in _DOMAIN_SOURCES:
-        with open(_RESOURCES / name, encoding="utf-8", newline="") as fh:
-            for row in csv.DictReader(fh):
-                for column in columns:
-                    for segment in _SEGMENT_SPLIT.split(row.get(column) or ""):
-                        # an abbreviation ('VNeID', 'UBND') ends a phrase and is no syllable
-                        for part in _ABBREVIATION.split(unicodedata.normalize("NFC", segment)):
-                            words = tuple(_LETTERS.findall(part.lower()))
-                            if words and any(_marked(w) for w in words):
-                                out.append(words)
-    return out
+    with open(_RESOURCES / name, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            for column in columns:
+                for segment in _SEGMENT_SPLIT.split(row.get(column) or ""):
+                    out += _phrases_in(segment)
+    return [words for words in out if any(_marked(w) for w in words)]
+
+
+def _phrases_in(segment: str) -> list[tuple[str, ...]]:
+    """Runs of lower-cased words; an abbreviation ('VNeID', 'UBND') ends a run and is no syllable."""
+    runs: list[list[str]] = [[]]
+    for word in _LETTERS.findall(unicodedata.normalize("NFC", segment)):
+        if any(c.isupper() for c in word[1:]):
+            runs.append([])
+        else:
+            runs[-1].append(word.lower())
+    return [tuple(run) for run in runs if run]
 
 
 def _general_entries() -> list[tuple[str, ...]]:
@@ -121,7 +135,7 @@ def _lexicon() -> _Lexicon:
     def score(word: str) -> tuple[int, int]:
         return domain_count[word], general_count[word]
 
-    unigram: dict[str, str] = {}
+    unigram = {_folded(w): w for seg in _domain_segments_of("restore_vocabulary.csv") if len(seg) == 1 for w in seg}
     for word in sorted(syllables, key=score, reverse=True):
         unigram.setdefault(_folded(word), word)
 
@@ -141,8 +155,8 @@ def _lexicon() -> _Lexicon:
 
     wild: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     for key in phrases:
-        for k in range(len(key)):
-            wild.setdefault((*key[:k], "*", *key[k + 1 :]), []).append(key)
+        for gaps in _gaps(len(key), key in domain):
+            wild.setdefault(_blank(key, gaps), []).append(key)
     return _Lexicon(
         phrases,
         frozenset(domain),
@@ -151,6 +165,18 @@ def _lexicon() -> _Lexicon:
         syllables,
         frozenset(_folded(s) for s in syllables),
     )
+
+
+def _gaps(n: int, domain: bool) -> list[tuple[int, ...]]:
+    """Positions of the words a phrase may bridge: one, or two in longer domain phrases."""
+    gaps = [(k,) for k in range(n)]
+    if domain and n >= _TWO_GAPS_MIN:
+        gaps += list(itertools.combinations(range(n), 2))
+    return gaps
+
+
+def _blank(key: tuple[str, ...], gaps: tuple[int, ...]) -> tuple[str, ...]:
+    return tuple("*" if k in gaps else w for k, w in enumerate(key))
 
 
 # --- words --------------------------------------------------------------------------------------------------------
@@ -196,7 +222,11 @@ def _with_case(word: str, like: str) -> str:
     return word
 
 
-def _close(a: str, b: str) -> bool:
+def _close(a: str, b: str, domain: bool) -> bool:
+    """One edit apart; outside the project's own phrases only a substituted letter ('ngudi' -> 'nguoi'), as a
+    letter lost or added makes too many general words ('ctia tô' is not 'tía tô')."""
+    if not domain and len(a) != len(b):
+        return False
     return Levenshtein.distance(a, b, score_cutoff=1) <= 1
 
 
@@ -223,7 +253,7 @@ def _words(text: str, lex: _Lexicon, trust_marks: bool) -> list[_Word]:
     words = []
     for m in _token_pattern().finditer(text):
         raw = m.group(0)
-        key = repair_word(raw)
+        key = repair_word(raw) if any(c.isalnum() for c in raw) else None  # '$' alone is LaTeX, not 's'
         low = _nfc_lower(raw)
         if key and _abbreviation(raw) and key not in lex.folded:
             key = None
@@ -265,46 +295,44 @@ def _phrase(run: list[_Word], i: int, n: int, lex: _Lexicon) -> tuple[float, tup
     def fits(words: tuple[str, ...]) -> bool:
         return all(w.trusted is None or w.trusted == p for w, p in zip(span, words, strict=True))
 
-    base = n * n
     if (words := lex.phrases.get(key)) and fits(words):
-        return base + _DOMAIN_BONUS * n * (key in lex.domain), words
+        return n + _DOMAIN_BONUS * (key in lex.domain), words
     best: tuple[float, tuple[str, ...]] | None = None
-    for k, w in enumerate(span):
-        if w.trusted is not None:
+    for gaps in _gaps(n, True):
+        if any(span[k].trusted is not None for k in gaps):
             continue
-        valid = w.key in lex.folded
-        for cand in lex.wild.get((*key[:k], "*", *key[k + 1 :]), ()):
+        for cand in lex.wild.get(_blank(key, gaps), ()):
             domain = cand in lex.domain
-            if valid and not (domain and n >= _FUZZY_VALID_MIN):
-                continue
-            if not _close(w.key, cand[k]) or not fits(lex.phrases[cand]):
-                continue
-            score = base - _FUZZY_COST + _DOMAIN_BONUS * n * domain
-            if best is None or score > best[0]:
-                best = score, lex.phrases[cand]
+            score = n + _DOMAIN_BONUS * domain
+            for k in gaps:
+                valid = key[k] in lex.folded
+                if (valid and not (domain and n >= _FUZZY_VALID_MIN)) or not _close(key[k], cand[k], domain):
+                    break
+                score -= _FUZZY_VALID_COST if valid else _FUZZY_COST
+            else:
+                if fits(lex.phrases[cand]) and (best is None or score > best[0]):
+                    best = score, lex.phrases[cand]
     return best
 
 
 def _restore_run(run: list[_Word], lex: _Lexicon) -> None:
-    """Cut the run into phrases and single words with the best total score (dynamic programming)."""
-    n = len(run)
-    best: list[tuple[float, list[tuple[int, int, tuple[str, ...] | None]]]] = [(0.0, [])] * (n + 1)
-    for i in range(n - 1, -1, -1):
-        w = run[i]
-        single = 1.0 if w.trusted or (w.key and w.key in lex.folded) else 0.0
-        options = [(single + best[i + 1][0], [(i, 1, None), *best[i + 1][1]])]
-        for length in range(2, min(_MAX_PHRASE, n - i) + 1):
-            if found := _phrase(run, i, length, lex):
-                options.append((found[0] + best[i + length][0], [(i, length, found[1]), *best[i + length][1]]))
-        best[i] = max(options, key=lambda o: o[0])
-    for i, length, words in best[0][1]:
-        for w, marked in zip(run[i : i + length], words or [None] * length, strict=True):
-            if w.trusted:
-                w.out = w.raw
-            elif marked is not None:
-                w.out = _with_case(marked, w.raw)
-            elif w.key and w.key in lex.unigram:
-                w.out = _with_case(lex.unigram[w.key], w.raw)
+    """Each word takes its form from the best phrase covering it (longest, from the domain, exact), else
+    its most likely form alone. Words decide separately, so overlapping phrases never block each other."""
+    votes: list[tuple[float, str] | None] = [None] * len(run)
+    for i in range(len(run)):
+        for n in range(2, min(_MAX_PHRASE, len(run) - i) + 1):
+            if found := _phrase(run, i, n, lex):
+                score, words = found
+                for j, word in enumerate(words, start=i):
+                    if votes[j] is None or score > votes[j][0]:
+                        votes[j] = score, word
+    for w, vote in zip(run, votes, strict=True):
+        if w.trusted:
+            w.out = w.raw
+        elif vote is not None:
+            w.out = _with_case(vote[1], w.raw)
+        elif w.key and w.key in lex.unigram:
+            w.out = _with_case(lex.unigram[w.key], w.raw)
 
 
 def _genuine(words: list[_Word], lex: _Lexicon) -> bool:
@@ -343,5 +371,5 @@ def restore(text: str, trust_marks: bool = True) -> Restoration:
 
 
 def restore_diacritics(text: str, trust_marks: bool = True) -> str:
-    """'Ty le nguoi dan co tai khoan dinh danh dien tu (VNeID)' -> 'Tỷ lệ người dân có tài khoản định danh điện tử (VNeID)'."""
+    """'Ty le nguoi dan co tai khoan dinh danh dien tu' -> 'Tỷ lệ người dân có tài khoản định danh điện tử'."""
     return restore(text, trust_marks).text

@@ -55,13 +55,20 @@ def _zip_has_word(data: bytes) -> bool:
 
 
 def _fix_legacy_text(doc: Document, data: bytes, text: str) -> None:
-    """A text export of a TCVN3/VNI document: re-read its bytes as cp1252 and convert."""
+    """A text export of a TCVN3/VNI document: converted before line cleaning, which drops soft hyphens
+    (TCVN3's 'ư'); bytes that were not UTF-8 are re-read as cp1252, the reading the legacy tables assume."""
     from pipeline.readers import legacy
-    from pipeline.readers.pdf import fix_legacy
 
-    if doc.encoding and doc.encoding.startswith("cp1258") and (latin := legacy.redecode(data, text)) is not None:
-        doc.lines = text_reader.read_lines(latin)
-    fix_legacy(doc)
+    if doc.encoding and doc.encoding.startswith("cp1258"):
+        text = data.decode("cp1252", errors="replace")
+    encoding = legacy.detect(text)
+    if encoding is None:
+        return
+    lines = text.split("\n")
+    fixed, _, changed = legacy.fix_lines(lines, encoding)
+    doc.lines = text_reader.read_lines("\n".join(fixed))
+    doc.encoding = f"{doc.encoding} + {encoding}"
+    doc.diagnose("read", "info", legacy.describe(encoding, changed, "lines"), code="legacy_encoding")
 
 
 def doc_id_for(data: bytes) -> tuple[str, str]:

@@ -34,7 +34,8 @@ class GridRow:
 
 
 def clean_cell(text: str | None) -> str:
-    return _SPACES.sub(" ", (text or "").replace("\u00ad", "")).strip()
+    """Spaces collapsed. Soft hyphens stay until `fix_legacy`: in TCVN3 that code is the letter 'ư'."""
+    return _SPACES.sub(" ", text or "").strip()
 
 
 def _key(texts: list[str]) -> str:

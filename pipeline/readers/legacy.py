@@ -4,8 +4,9 @@ Plans typed in the 1990s-2010s with `.VnTime` or `VNI-Times` fonts keep their
 one-byte codes when they reach a PDF text layer, a DOCX or a text export, and
 read as Latin-1 mojibake: `Tr­êng` (TCVN3) or `Coäng hoøa` (VNI). Both tables
 reuse Latin-1 letters that are also real Vietnamese letters (`ô`, `ó`, `ê`), so
-a line is only converted when the document shows the encoding's marks and the
-conversion leaves fewer characters foreign to Vietnamese than it found.
+a document is converted only when it shows the encoding's marks and conversion
+removes most characters foreign to Vietnamese; within it, a line that already
+has Unicode-only Vietnamese letters is left alone.
 """
 
 from __future__ import annotations
@@ -62,6 +63,11 @@ _TCVN3_MARK = re.compile(r"[\u00a1-\u00bf]")
 _VNI_MARK = re.compile(r"[aeiouyAEIOUY][øùâõêïûáàåãäéèúüëØÙÂÕÊÏÛÁÀÅÃÄÉÈÚÜË]|[ñÑöÖ]")
 
 
+# Letters only Unicode has (ă đ ơ ư ạ ả ấ …): legacy mojibake is all Latin-1, so a
+# line holding one is already Unicode and is left alone in a mixed document.
+_UNICODE_VIETNAMESE = re.compile(r"[\u0100-\u01b0\u1ea0-\u1ef9]")
+
+
 def detect(text: str) -> str | None:
     """tcvn3 | vni | None, from each encoding's marks; None unless converting removes most foreign characters."""
     before = foreign(text)
@@ -80,22 +86,13 @@ def fix_lines(texts: list[str], encoding: str | None = None) -> tuple[list[str],
     changed = 0
     for text in texts:
         converted = convert(text, encoding)
-        if converted != text and foreign(converted) < foreign(text):
+        before, after = foreign(text), foreign(converted)
+        if converted != text and after <= before and not _UNICODE_VIETNAMESE.search(text):
             out.append(unicodedata.normalize("NFC", converted))
             changed += 1
         else:
             out.append(text)
     return out, encoding, changed
-
-
-def redecode(data: bytes, text: str) -> str | None:
-    """A text export saved from a legacy font: the bytes read as cp1252, else None.
-
-    The reader decodes non-UTF-8 bytes as Windows-1258, which turns some legacy
-    codes into combining marks; the legacy tables are defined on the Latin-1 reading.
-    """
-    latin = data.decode("cp1252", errors="replace")
-    return latin if detect(latin) and foreign(text) > 0 else None
 
 
 def describe(encoding: str, changed: int, where: str) -> str:

@@ -1,7 +1,8 @@
 """PDF reader: PyMuPDF for text with positions, pdfplumber for table structure, OCR for scans.
 
-PyMuPDF is fast, so every page's text comes from it; pdfplumber is slow but
-reads ruled grids well, so it only sees pages where PyMuPDF found ruling lines.
+PyMuPDF is fast, so every page's text, word boxes and ruling lines come from
+it; ruled tables are rebuilt from those rules (`lattice`), and pdfplumber, ten
+times slower, is the fallback for pages whose rules do not close into a grid.
 Tables without lines are rebuilt from PyMuPDF word boxes (x-clusters, see
 `aligned`): pdfplumber's text strategy cuts wrapped cell text into one column
 per word run. Pages with no usable text layer go to Tesseract. A table that runs over a page break
@@ -21,7 +22,7 @@ from pipeline.config import Limits
 from pipeline.extract.tables import classify_header
 from pipeline.model import BBox, Document, Page
 from pipeline.normalize.fold import fold
-from pipeline.readers import ReadError, aligned
+from pipeline.readers import ReadError, aligned, lattice
 from pipeline.readers import legacy as legacy_enc
 from pipeline.readers.grid import GridRow, add_line, add_table, clean_cell, union
 
@@ -86,13 +87,15 @@ def read_pdf(doc: Document, data: bytes, limits: Limits) -> None:
         except ReadError:
             raise
         except Exception as exc:  # one broken page is reported, the others are read
-            doc.pages.append(Page(number=index + 1, method="failed"))
+            if not doc.pages or doc.pages[-1].number != index + 1:
+                doc.pages.append(Page(number=index + 1))
+            doc.pages[-1].method = "failed"
             doc.diagnose(
                 "read", "error", f"page {index + 1} could not be read: {exc}", code="page_error", page=index + 1
             )
     plumber.close()
     failed = [p.number for p in doc.pages if p.method == "failed"]
-    if failed and pdf.is_repaired:  # truncated: report the file rather than half of it
+    if failed and (pdf.is_repaired or len(failed) == len(doc.pages)):  # report the file rather than half of it
         raise ReadError(
             f"PDF is truncated or damaged: {len(failed)} of {pdf.page_count} pages cannot be read", "corrupt"
         )
@@ -105,9 +108,10 @@ def read_pdf(doc: Document, data: bytes, limits: Limits) -> None:
 
 
 def fix_legacy(doc: Document) -> None:
-    """Convert TCVN3/VNI mojibake in lines and table cells, with an info diagnostic."""
+    """Convert TCVN3/VNI mojibake in lines and table cells, with an info diagnostic; then drop soft hyphens."""
     texts, encoding, changed = legacy_enc.fix_lines([ln.text for ln in doc.lines])
     if encoding is None:
+        _drop_soft_hyphens(doc)
         return
     for line, text in zip(doc.lines, texts, strict=True):
         line.text = text
@@ -121,6 +125,18 @@ def fix_legacy(doc: Document) -> None:
         table.kind = classify_header(table.header)
     doc.encoding = encoding
     doc.diagnose("read", "info", legacy_enc.describe(encoding, changed, "lines"), code="legacy_encoding")
+    _drop_soft_hyphens(doc)
+
+
+def _drop_soft_hyphens(doc: Document) -> None:
+    for line in doc.lines:
+        line.text = line.text.replace("\u00ad", "")
+    for table in doc.tables:
+        table.header = [h.replace("\u00ad", "") for h in table.header]
+        for row in table.rows:
+            row.raw = row.raw.replace("\u00ad", "")
+            for cell in row.cells:
+                cell.text = cell.text.replace("\u00ad", "")
 
 
 class _Plumber:
@@ -146,7 +162,8 @@ def _read_page(doc: Document, page, number: int, plumber: _Plumber, limits: Limi
     rect = page.rect  # rotation applied
     info = Page(number=number, width=rect.width, height=rect.height, method="pymupdf", rotation=page.rotation)
     doc.pages.append(info)
-    lines = text_lines(page)
+    textpage = page.get_textpage()
+    lines = text_lines(page, textpage)
     content = PageContent(number, rect.width, rect.height, [])
     text = " ".join(ln.text for ln in lines)
     if not lines or _is_garbage(text) or (len(text) < 50 and page.get_images()):  # a scan, maybe with a stamp
@@ -158,10 +175,16 @@ def _read_page(doc: Document, page, number: int, plumber: _Plumber, limits: Limi
         content.items = list(lines)
         return content
     tables: list[PageTable] = []
-    if _has_rules(page):
-        tables = _plumber_tables(plumber.page(number), rect.width)
-        info.method = "pdfplumber"
-    words = [w for w in page_words(page) if not any(_center_in(w.bbox, t.bbox) for t in tables)]
+    words = page_words(page, textpage)
+    horizontal, vertical = lattice.rules(page)
+    if len(horizontal) >= 3 and len(vertical) >= 3:  # ruling lines: a grid from the rules themselves
+        for found in lattice.find_tables(horizontal, vertical, words, number):
+            xs = [round(x / rect.width, 3) for x in found.xs]
+            tables.append(PageTable(found.grid, found.bbox, "pdf-ruled", len(found.xs), xs))
+        if not tables:  # rules PyMuPDF's drawings do not close into a grid: ask pdfplumber
+            tables = _plumber_tables(plumber.page(number), rect.width)
+            info.method = "pdfplumber"
+    words = [w for w in words if not any(_center_in(w.bbox, t.bbox) for t in tables)]
     for found in aligned.find_tables(words, number):
         xs = [round(x / rect.width, 3) for x in found.xs]
         tables.append(PageTable(found.grid, found.bbox, "pdf-aligned", len(found.xs), xs))
@@ -170,20 +193,27 @@ def _read_page(doc: Document, page, number: int, plumber: _Plumber, limits: Limi
     return content
 
 
-def page_words(page) -> list[aligned.Word]:
-    matrix = page.rotation_matrix
-    words = []
-    for x0, y0, x1, y1, text, *_ in page.get_text("words"):
-        r = _rect((x0, y0, x1, y1)) * matrix
-        words.append(aligned.Word(text, (r.x0, r.y0, r.x1, r.y1)))
-    return words
+def page_words(page, textpage=None) -> list[aligned.Word]:
+    matrix = tuple(page.rotation_matrix)
+    return [aligned.Word(w[4], transform(matrix, w[:4])) for w in page.get_text("words", textpage=textpage)]
 
 
-def text_lines(page) -> list[TextLine]:
+def transform(m: tuple, bbox) -> BBox:
+    """A box through a PyMuPDF matrix (a, b, c, d, e, f) in plain floats: Rect objects are slow."""
+    x0, y0, x1, y1 = bbox
+    if m == (1.0, 0.0, 0.0, 1.0, 0.0, 0.0):
+        return (x0, y0, x1, y1)
+    a, b, c, d, e, f = m
+    xs = (a * x0 + c * y0 + e, a * x1 + c * y1 + e)
+    ys = (b * x0 + d * y0 + f, b * x1 + d * y1 + f)
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def text_lines(page, textpage=None) -> list[TextLine]:
     """PyMuPDF lines in displayed coordinates, in reading order."""
-    matrix = page.rotation_matrix
+    matrix = tuple(page.rotation_matrix)
     raw: list[TextLine] = []
-    for b, block in enumerate(page.get_text("dict")["blocks"]):
+    for b, block in enumerate(page.get_text("dict", textpage=textpage)["blocks"]):
         for line in block.get("lines", []):
             spans = [s for s in line["spans"] if s["text"].strip()]
             if not spans:
@@ -192,16 +222,10 @@ def text_lines(page) -> list[TextLine]:
             for before, span in itertools.pairwise(spans):
                 touching = span["bbox"][0] - before["bbox"][2] < span["size"] * 0.15
                 text += span["text"] if touching or text.endswith(" ") else " " + span["text"]
-            r = _rect(line["bbox"]) * matrix
-            raw.append(TextLine(clean_cell(text), (r.x0, r.y0, r.x1, r.y1), b, max(s["size"] for s in spans)))
+            box = transform(matrix, line["bbox"])
+            raw.append(TextLine(clean_cell(text), box, b, max(s["size"] for s in spans)))
     raw.sort(key=lambda ln: (round(ln.bbox[1] / 3), ln.bbox[0]))
     return raw
-
-
-def _rect(bbox):
-    import pymupdf
-
-    return pymupdf.Rect(bbox)
 
 
 def reflow(lines: list[TextLine]) -> list[TextLine]:
@@ -237,24 +261,6 @@ def _is_garbage(text: str) -> bool:
     bad = sum(1 for c in chars if c == "\ufffd" or 0xE000 <= ord(c) <= 0xF8FF or ord(c) < 32)
     bad += 5 * text.count("(cid:")
     return bad > len(chars) * 0.3
-
-
-def _has_rules(page) -> bool:
-    """Enough horizontal and vertical strokes for a ruled table (cheap, from PyMuPDF's drawings)."""
-    horizontal = vertical = 0
-    for path in page.get_drawings():
-        for item in path["items"]:
-            if item[0] == "l":
-                p, q = item[1], item[2]
-                horizontal += abs(p.y - q.y) < 1 and abs(p.x - q.x) > 10
-                vertical += abs(p.x - q.x) < 1 and abs(p.y - q.y) > 8
-            elif item[0] == "re":
-                r = item[1]
-                horizontal += (r.height < 2 and r.width > 10) or (r.width > 10 and r.height > 8)
-                vertical += (r.width < 2 and r.height > 8) or (r.width > 10 and r.height > 8)
-        if horizontal >= 3 and vertical >= 3:
-            return True
-    return False
 
 
 def _plumber_tables(pl_page, page_width: float) -> list[PageTable]:
