@@ -114,14 +114,15 @@ def run_processes(jobs: Iterable, work: Work, fail: Fail, limits: Limits, n_jobs
             for fut in done:
                 job, _, alone = inflight.pop(fut)
                 try:
-                    yield job, fut.result()
+                    outcome = fut.result()
                 except BrokenProcessPool:
-                    if alone:
-                        yield job, fail(job, "the worker process crashed on this document", "worker_crashed")
-                    else:
+                    if not alone:
                         broken.append(job)
+                        continue
+                    outcome = fail(job, "the worker process crashed on this document", "worker_crashed")
                 except Exception as exc:  # e.g. an outcome that cannot be pickled
-                    yield job, fail(job, f"worker error: {exc!r}", "worker_error")
+                    outcome = fail(job, f"worker error: {exc!r}", "worker_error")
+                yield job, outcome
             now = time.monotonic()
             overdue = [f for f, (_, started, _) in inflight.items() if now - started > deadline]
             if not (broken or overdue):
@@ -171,7 +172,7 @@ def run_dask(
         cluster = LocalCluster(n_workers=n_jobs, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     pending = iter(jobs)  # lazily: a job may carry its file's bytes
-    window = 4 * max(1, sum(client.nthreads().values()))
+    window = 2 * max(1, sum(client.nthreads().values()))  # as for local workers: one running, one waiting
     deadline = hard_deadline(limits)
     inflight: dict = {}
     exhausted = False

@@ -17,7 +17,13 @@ from pipeline.outputs import atomic_write
 
 _COMPARATOR_SIGN = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "range": "–", "text": ""}
 _PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
-_INCONSISTENCY_CODES = ("declared_count_mismatch", "prose_table_mismatch", "unit_mismatch", "unlinked_indicator")
+_INCONSISTENCY_CODES = (
+    "declared_count_mismatch",
+    "prose_table_mismatch",
+    "unit_mismatch",
+    "implausible_value",
+    "unaccounted_row",
+)
 
 CSS = """
 body{font-family:"DejaVu Sans",Arial,sans-serif;margin:24px;color:#222;max-width:1200px}
@@ -62,12 +68,17 @@ def _dot_chart(frame: pd.DataFrame, communes: list[str]) -> str:
         return '<p class="muted">Không có chỉ tiêu định lượng.</p>'
     years = [int(y) for y in sorted(numeric["target_year"].dropna().astype(int).unique())]
     colour = {y: _PALETTE[i % len(_PALETTE)] for i, y in enumerate(years)}
-    top = max(100.0, float(numeric[["value", "value_max"]].max().max())) if (numeric["unit"] == "percent").all() else \
-        float(numeric[["value", "value_max"]].max().max()) or 1.0
+    top = (
+        max(100.0, float(numeric[["value", "value_max"]].max().max()))
+        if (numeric["unit"] == "percent").all()
+        else float(numeric[["value", "value_max"]].max().max()) or 1.0
+    )
     left, width, row_h = 170, 560, 26
     height = row_h * len(communes) + 40
-    parts = [f'<svg class="chart" width="{left + width + 80}" height="{height}" role="img" '
-             f'xmlns="http://www.w3.org/2000/svg">']
+    parts = [
+        f'<svg class="chart" width="{left + width + 80}" height="{height}" role="img" '
+        f'xmlns="http://www.w3.org/2000/svg">'
+    ]
     for i, commune in enumerate(communes):
         y = 20 + i * row_h
         parts.append(f'<text x="{left - 8}" y="{y + 4}" text-anchor="end" font-size="12">{_e(commune)}</text>')
@@ -79,8 +90,10 @@ def _dot_chart(frame: pd.DataFrame, communes: list[str]) -> str:
             fill = colour.get(year, "#555")
             # Years side by side within the commune's band, so equal targets don't hide each other.
             dy = (years.index(year) - (len(years) - 1) / 2) * 4 if year in years else 0
-            parts.append(f'<circle cx="{x:.1f}" cy="{y + dy:.1f}" r="5" fill="{fill}"><title>{_e(year)}: '
-                         f'{_e(_target_text(row))}</title></circle>')
+            parts.append(
+                f'<circle cx="{x:.1f}" cy="{y + dy:.1f}" r="5" fill="{fill}"><title>{_e(year)}: '
+                f"{_e(_target_text(row))}</title></circle>"
+            )
             if _target_text(row) not in labelled:
                 labelled.add(_target_text(row))
                 parts.append(f'<text x="{x + 8:.1f}" y="{y - 6}" font-size="10">{_e(_target_text(row))}</text>')
@@ -100,7 +113,9 @@ def _bar_chart(counts: pd.Series, label_width: int = 260) -> str:
     bar_h, width = 20, 360
     peak = max(int(counts.max()), 1)
     height = bar_h * len(counts) + 10
-    parts = [f'<svg class="chart" width="{label_width + width + 40}" height="{height}" xmlns="http://www.w3.org/2000/svg">']
+    parts = [
+        f'<svg class="chart" width="{label_width + width + 40}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
+    ]
     for i, (label, n) in enumerate(counts.items()):
         y = 5 + i * bar_h
         w = width * int(n) / peak
@@ -141,13 +156,16 @@ def build_report(pred: Path, reference: Path | None = None) -> str:
     communes = sorted(documents["commune"].dropna().unique()) if not documents.empty else []
     ref = pd.read_csv(reference) if reference else pd.DataFrame(columns=["indicator_id", "year", "comparator", "value"])
 
-    linked = indicators[indicators.get("indicator_id", pd.Series(dtype=str)).notna()] if not indicators.empty \
-        else indicators
-    out = [f"<!DOCTYPE html><html lang='vi'><head><meta charset='utf-8'><title>Báo cáo so sánh chỉ tiêu</title>"
-           f"<style>{CSS}</style></head><body>",
-           "<h1>Báo cáo so sánh chỉ tiêu khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số giữa các xã</h1>",
-           f"<p>{len(documents)} kế hoạch, {len(communes)} xã, {len(indicators)} dòng chỉ tiêu "
-           f"({len(linked)} đã liên kết với danh mục), {len(tasks)} nhiệm vụ.</p>"]
+    linked = (
+        indicators[indicators.get("indicator_id", pd.Series(dtype=str)).notna()] if not indicators.empty else indicators
+    )
+    out = [
+        f"<!DOCTYPE html><html lang='vi'><head><meta charset='utf-8'><title>Báo cáo so sánh chỉ tiêu</title>"
+        f"<style>{CSS}</style></head><body>",
+        "<h1>Báo cáo so sánh chỉ tiêu khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số giữa các xã</h1>",
+        f"<p>{len(documents)} kế hoạch, {len(communes)} xã, {len(indicators)} dòng chỉ tiêu "
+        f"({len(linked)} đã liên kết với danh mục), {len(tasks)} nhiệm vụ.</p>",
+    ]
 
     out.append(_heatmap(linked, communes, ref))
     out.append("<h2>Chỉ tiêu theo từng xã</h2>")
@@ -155,20 +173,26 @@ def build_report(pred: Path, reference: Path | None = None) -> str:
         out.append('<p class="muted">Chưa có chỉ tiêu nào được liên kết với danh mục.</p>')
     for indicator_id, frame in linked.groupby("indicator_id", sort=True):
         name = frame["indicator_name"].dropna().iloc[0] if frame["indicator_name"].notna().any() else indicator_id
-        out.append(f'<div class="indicator" id="{_e(indicator_id)}"><h3>{_e(name)} <span class="muted">'
-                   f'({_e(indicator_id)})</span></h3>')
+        out.append(
+            f'<div class="indicator" id="{_e(indicator_id)}"><h3>{_e(name)} <span class="muted">'
+            f"({_e(indicator_id)})</span></h3>"
+        )
         out.append(_dot_chart(frame, sorted(frame["commune"].dropna().unique())))
-        out.append("<table><tr><th>Xã</th><th>Năm</th><th>Chỉ tiêu</th><th>Đơn vị</th><th>Tham chiếu tỉnh</th>"
-                   "<th>Nguồn</th></tr>")
+        out.append(
+            "<table><tr><th>Xã</th><th>Năm</th><th>Chỉ tiêu</th><th>Đơn vị</th><th>Tham chiếu tỉnh</th>"
+            "<th>Nguồn</th></tr>"
+        )
         for _, row in frame.sort_values(["commune", "target_year"]).iterrows():
             r = ref[(ref["indicator_id"] == indicator_id) & (ref["year"] == row["target_year"])]
             flag = ""
             if not r.empty:
                 ok = _meets(row["comparator"], row["value"], float(r.iloc[0]["value"]))
                 flag = f"{r.iloc[0]['comparator']} {r.iloc[0]['value']:g} " + ("✓" if ok else "⚠ thấp hơn")
-            out.append(f"<tr><td>{_e(row['commune'])}</td><td>{_e(row['target_year'])}</td>"
-                       f"<td>{_e(_target_text(row))}</td><td>{_e(row['unit'])}</td><td>{_e(flag)}</td>"
-                       f"<td>{_source_link(row)}</td></tr>")
+            out.append(
+                f"<tr><td>{_e(row['commune'])}</td><td>{_e(row['target_year'])}</td>"
+                f"<td>{_e(_target_text(row))}</td><td>{_e(row['unit'])}</td><td>{_e(flag)}</td>"
+                f"<td>{_source_link(row)}</td></tr>"
+            )
         out.append("</table></div>")
 
     out.append(_inconsistencies(diagnostics, indicators))
@@ -201,18 +225,22 @@ def _heatmap(linked: pd.DataFrame, communes: list[str], ref: pd.DataFrame) -> st
             cells.append(f'<td class="{cls}" title="{_e(names.get(i))}">{len(hit)}</td>')
         rows.append(f"<tr><th>{_e(commune)}</th>{''.join(cells)}</tr>")
     key = "".join(f"<tr><td>{n + 1}</td><td>{_e(names.get(i))}</td></tr>" for n, i in enumerate(ids))
-    return ("<h2>Bản đồ nhiệt: xã × chỉ tiêu</h2><div class='legend'><span class='present'>có chỉ tiêu</span>"
-            "<span class='textual'>chỉ tiêu định tính</span><span class='below'>thấp hơn tham chiếu</span>"
-            "<span class='missing'>thiếu</span></div>"
-            f"<table class='hm'><tr><th>Xã</th>{head}</tr>{''.join(rows)}</table>"
-            f"<details><summary>Danh sách chỉ tiêu</summary><table>{key}</table></details>")
+    return (
+        "<h2>Bản đồ nhiệt: xã × chỉ tiêu</h2><div class='legend'><span class='present'>có chỉ tiêu</span>"
+        "<span class='textual'>chỉ tiêu định tính</span><span class='below'>thấp hơn tham chiếu</span>"
+        "<span class='missing'>thiếu</span></div>"
+        f"<table class='hm'><tr><th>Xã</th>{head}</tr>{''.join(rows)}</table>"
+        f"<details><summary>Danh sách chỉ tiêu</summary><table>{key}</table></details>"
+    )
 
 
 def _inconsistencies(diagnostics: pd.DataFrame, indicators: pd.DataFrame) -> str:
     out = ["<h2>Bất nhất và cảnh báo</h2>"]
     found = diagnostics[diagnostics["code"].isin(_INCONSISTENCY_CODES)] if not diagnostics.empty else diagnostics
-    rows = [f"<tr><td>{_e(r['code'])}</td><td>{_e(r['reason'])}</td><td>{_source_link(r)}</td></tr>"
-            for _, r in found.iterrows()]
+    rows = [
+        f"<tr><td>{_e(r['code'])}</td><td>{_e(r['reason'])}</td><td>{_source_link(r)}</td></tr>"
+        for _, r in found.iterrows()
+    ]
     if not indicators.empty and "link_method" in indicators:
         for _, r in indicators[indicators["indicator_id"].isna()].iterrows():
             rows.append(f"<tr><td>chưa liên kết</td><td>{_e(r['name'])}</td><td>{_source_link(r)}</td></tr>")
@@ -232,8 +260,10 @@ def _tasks_section(tasks: pd.DataFrame, communes: list[str]) -> str:
             continue
         quarters = frame.apply(_quarter, axis=1).value_counts().sort_index()
         agencies = frame["lead_agency"].fillna("(không rõ)").value_counts().head(15)
-        out.append(f"<h3>{_e(commune)}</h3><p>Thời hạn theo quý</p>{_bar_chart(quarters, 160)}"
-                   f"<p>Số nhiệm vụ theo cơ quan chủ trì</p>{_bar_chart(agencies)}")
+        out.append(
+            f"<h3>{_e(commune)}</h3><p>Thời hạn theo quý</p>{_bar_chart(quarters, 160)}"
+            f"<p>Số nhiệm vụ theo cơ quan chủ trì</p>{_bar_chart(agencies)}"
+        )
     return "".join(out)
 
 

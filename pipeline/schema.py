@@ -114,7 +114,11 @@ TABLES: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("kpi_raw", S, "KPI cell (quantitative measure), where the table has one."),
         ("lead_agency_raw", S, "Lead agency cell as printed."),
         ("lead_agency", S, "Canonical lead agency from the gazetteer; raw text when not in it."),
-        ("lead_agencies", LS, "Every lead agency the cell names (co-leads), canonical where known; first = lead_agency."),
+        (
+            "lead_agencies",
+            LS,
+            "Every lead agency the cell names (co-leads), canonical where known; first = lead_agency.",
+        ),
         ("coordinating_raw", S, "Coordinating agencies cell as printed."),
         ("coordinating_agencies", LS, "Canonical coordinating agencies, one per agency named."),
         ("responsible_raw", S, "Person responsible (head of unit) cell."),

@@ -56,6 +56,11 @@ def seed_path(prefix: str) -> Path:
 def seed_items(prefix: str) -> list[str | TableItem]:
     """Paragraph texts and tables of a seed, in order; a blank line inside a table is a page break."""
     text, _ = decode(seed_path(prefix).read_bytes())
+    return text_items(text)
+
+
+def text_items(text: str) -> list[str | TableItem]:
+    """Paragraph texts and tables of a text export (see seed_items), e.g. of a transformed seed."""
     lines = [ln.text for ln in read_lines(text)]
     items: list[str | TableItem] = []
     i = 0

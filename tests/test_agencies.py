@@ -11,8 +11,11 @@ from hypothesis import strategies as st
 
 from pipeline.normalize.agencies import (
     agency_key,
+    agency_label,
+    completion_length,
     find_agencies,
     gazetteer,
+    is_name_head,
     leading_agency,
     normalize_agency,
     split_agencies,
@@ -176,3 +179,47 @@ def test_never_raises_and_is_idempotent(text):
     for name in split_agencies(text):
         assert name.strip() == name and name
     find_agencies(text)
+
+
+def test_a_word_repeated_across_a_comma_starts_a_new_name():
+    assert find_agencies("Trung tâm Phục vụ hành chính công, Công an xã") == [
+        "Trung tâm Phục vụ hành chính công",
+        "Công an xã",
+    ]
+    assert find_agencies("Các cơ quan, đơn vị vị thuộc UBND xã") == ["Các cơ quan, đơn vị"]  # page-break repeat
+
+
+@pytest.mark.parametrize(
+    ("raw", "label"),
+    [
+        ("Các cơ quan, ban, ngành, đoàn thể xã", "Các cơ quan, ban, ngành, đoàn thể xã"),  # unspecified set: printed
+        ("Đề nghị các cơ quan, đơn vị liên quan.", "Các cơ quan, đơn vị liên quan"),
+        ("Các phòng chuyên môn", "Các cơ quan chuyên môn thuộc xã"),  # defined group: canonical
+        ("Phòng VH-XH", "Phòng Văn hóa - Xã hội"),
+        ("Hội đồng quản trị Công ty ABC", None),
+    ],
+)
+def test_agency_label_keeps_printed_collectives(raw, label):
+    assert agency_label(raw) == label
+
+
+@pytest.mark.parametrize(
+    ("head", "words", "fuzzy", "n"),
+    [
+        ("Phòng Văn hóa -", "Xã hội viễn thông, Trưởng các ấp", False, 2),
+        ("Các doanh nghiệp", "viễn thông, Trưởng các ấp", False, 2),
+        ("Trung tdm Phuc vu", "hanh chinh cong UBND; cac", True, 3),
+        ("Vian phong HDND-", "UBND; cac b? phan", True, 1),
+        ("Phong Van hoa -", "X hoi Céc co quan", True, 2),
+        ("Phòng Kinh tế", "Hội Nông dân", False, 0),
+    ],
+)
+def test_completion_of_a_name_cut_by_the_wrap(head, words, fuzzy, n):
+    assert is_name_head(head, fuzzy) or n == 0
+    assert completion_length(head, words.split(), fuzzy) == n
+
+
+@given(st.text(max_size=60), st.lists(st.text(max_size=12), max_size=6))
+def test_completion_never_raises(head, words):
+    assert 0 <= completion_length(head, words, True) <= len(words)
+    assert isinstance(is_name_head(head, True), bool)

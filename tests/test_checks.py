@@ -105,3 +105,31 @@ def test_seed_declared_counts_match_extraction(seed_docs):
             rows = {i.line_start for i in doc.indicators if table.line_start <= i.line_start <= table.line_end}
             assert len(rows) == int(m.group(1)), key
             assert not _codes(doc, "declared_count_mismatch"), key
+
+
+def test_implausible_share_is_flagged_not_changed():
+    from pipeline.extract.checks import run_checks
+    from pipeline.model import Document, Indicator
+
+    doc = Document("d", "f.txt", "text", "0" * 64, 0, diacritics_stripped=True)
+    doc.indicators = [
+        Indicator(
+            "table",
+            "doanh nghiep ung dung",
+            "doanh nghiep ung dung",
+            target_raw="> 400",
+            comparator=">",
+            value=400.0,
+            line_start=7,
+            line_end=7,
+        ),
+        Indicator(
+            "table", "Tỷ lệ phủ sóng", "Tỷ lệ phủ sóng", target_raw="120%", unit="percent", comparator="=", value=120.0
+        ),
+        Indicator("table", "Số sáng kiến", "Số sáng kiến", target_raw="150", unit="count", comparator="=", value=150.0),
+    ]
+    run_checks(doc)
+    flagged = [i.value for i in doc.indicators if "implausible_value" in i.flags]
+    assert flagged == [400.0, 120.0]
+    assert [d.line_start for d in doc.diagnostics if d.code == "implausible_value"] == [7, None]
+    assert doc.indicators[0].value == 400.0

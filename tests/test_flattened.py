@@ -10,6 +10,8 @@ from conftest import seed
 from pipeline.extract.flattened import Chunk, _context, _open_words, _Scorer, starts_as
 from pipeline.extract.tables import find_tables
 from pipeline.model import Document, Row, Table
+from pipeline.normalize.agencies import normalize_agency, split_agencies
+from pipeline.normalize.deadlines import parse_deadline
 from pipeline.normalize.fold import fold, strip_diacritics
 from pipeline.readers.text import read_lines
 
@@ -342,3 +344,92 @@ def test_synthetic_tables_without_diacritics_keep_their_cells():
 )
 def test_cell_start_vocabulary(kind, text, expected):
     assert starts_as(kind, text) is expected
+
+
+# A scan read line by line: cells vertically centred (the lead's first words above the number line),
+# a row number lost or read after its first line, a name cut over two lines, debris, no diacritics.
+SYNTHETIC_OCR = """KE HOACH
+
+STT Muc tieu, Chi tieu Co quan chu tri Co quan phoi hop Thoi gian thuc hien
+I | Ha tang so
+Trung tam Dich vu
+1 | 100% thon co song di dong tong hop xa | Cong an xa Thuong xuyén
+> 90% ho gia dinh co Internet Phong Van hoa - | Cac don vi lién quan
+2 < % . Thudng xuyén
+cap quang Xa hoi
+II | Kinh te so
+1 | Ho tro ho kinh doanh ban hang truc tuyen Phong Kinh té | Ngan hang Quy II/2027
+0 4 ¥ \\ A
+
+Noi nhan:
+"""
+
+
+def test_synthetic_ocr_table_reads_cut_names_and_lost_numbers():
+    doc = _doc(SYNTHETIC_OCR)
+    (table,) = _flat(doc, "ocr")
+    rows = [r.texts() for r in table.rows if not _is_group(r)]
+    assert [r[0] for r in rows] == ["1", "2", "1"]
+    assert [r[1].split()[:2] for r in rows] == [["100%", "thon"], [">", "90%"], ["Ho", "tro"]]
+    assert "cap quang" in rows[1][1]
+    leads = [normalize_agency(r[2]) for r in rows]
+    assert leads == ["Trung tâm Dịch vụ tổng hợp", "Phòng Văn hóa - Xã hội", "Phòng Kinh tế"]
+    assert [normalize_agency(r[3]) for r in rows] == [
+        "Công an xã",
+        "Các cơ quan, đơn vị liên quan",
+        "Các tổ chức tín dụng",
+    ]
+    assert [parse_deadline(r[4]).recurrence for r in rows[:2]] == ["ongoing", "ongoing"]
+    assert rows[2][4] == "Quy II/2027"
+    unplaced = " ".join(d.raw_text for d in doc.diagnostics if d.code == "unplaced_fragment")
+    assert "¥" in unplaced  # debris is reported, not dropped
+
+
+SYNTHETIC_CUT_NAMES = """KẾ HOẠCH
+
+STT Nội dung nhiệm vụ Sản phẩm/Kết quả đầu ra Đơn vị chủ trì Đơn vị phối hợp Thời gian hoàn thành
+
+I Nhóm nhiệm vụ dữ liệu
+
+1
+Rà soát dữ liệu dân cư.
+Báo cáo.
+Công an xã
+Trạm Y tế Quý I/2027
+2 Cập nhật dữ liệu đất đai Dữ liệu Ủy ban Mặt trận Các doanh nghiệp Quý II/2027
+
+trên địa bàn xã.
+
+được cập nhật.
+
+Tổ quốc viễn thông, Trưởng các ấp
+
+Nơi nhận:
+"""
+
+
+def test_names_cut_by_the_wrap_are_completed_from_the_lines_below():
+    doc = _doc(SYNTHETIC_CUT_NAMES)
+    (table,) = _flat(doc)
+    row = next(r for r in table.rows if r.cells[0].text == "2")
+    lead, coord = row.cells[_col(table, "don vi chu tri")].text, row.cells[_col(table, "don vi phoi hop")].text
+    assert normalize_agency(lead) == "Ủy ban Mặt trận Tổ quốc Việt Nam xã"
+    assert [normalize_agency(n) for n in split_agencies(coord)] == ["Doanh nghiệp viễn thông", "Trưởng ấp"]
+
+
+def test_002_lead_completed_from_the_line_below(seed_docs):
+    doc = seed_docs["002"]
+    task = next(t for t in doc.tasks if t.source == "table" and "5G" in t.title and t.deadline_raw == "Quý IV/2026")
+    assert task.lead_agency == "Phòng Văn hóa - Xã hội"
+    assert "Doanh nghiệp viễn thông" in task.coordinating_agencies
+
+
+def test_003_ocr_rows_have_leads_and_deadlines(seed_docs):
+    doc = seed_docs["003"]
+    tasks = [t for t in doc.tasks if t.source == "table"]
+    assert len(tasks) == 17
+    leads = [t.lead_agency for t in tasks]
+    assert leads.count("Trung tâm Phục vụ hành chính công") >= 4 and leads.count("Phòng Kinh tế") >= 4
+    assert leads.count("Phòng Văn hóa - Xã hội") >= 4
+    assert all(t.recurrence == "ongoing" or t.deadline_start for t in tasks)
+    assert not any(fold(t.title).startswith("noi nhan") for t in doc.tasks)  # the distribution list is no duty

@@ -119,12 +119,16 @@ def _same_number(a, b) -> bool:
     return abs(float(a) - float(b)) <= VALUE_TOL
 
 
-def pair_score(kind: str, g: pd.Series, p: pd.Series) -> float | None:
-    """Score of matching gold row g with predicted row p; None when they cannot match."""
+def pair_score(kind: str, g, p, lines: bool = True) -> float | None:
+    """Score of matching gold row g with predicted row p; None when they cannot match.
+
+    `lines=False` ignores the line hint: for a PDF/DOCX rendering of a gold document, whose line
+    numbers are not the text export's, so only names (and year, value) can pair rows.
+    """
     gold_names = [g.get(c) for c in _NAME[kind] if _text(g.get(c))]
     pred_names = [p.get(c) for c in _NAME[kind] if _text(p.get(c))]
     sim = max((name_similarity(a, b) for a in gold_names for b in pred_names), default=0.0)
-    near = _line_ok(g.get("line"), p.get("line_start"), p.get("line_end"))
+    near = lines and _line_ok(g.get("line"), p.get("line_start"), p.get("line_end"))
     if sim < (MIN_SIM_NEAR if near else MIN_SIM_FAR):
         return None
     if not near and max(_sort_ratio(a, b) for a in gold_names for b in pred_names) < MIN_SORT_FAR:
@@ -135,15 +139,18 @@ def pair_score(kind: str, g: pd.Series, p: pd.Series) -> float | None:
             score += 15.0
         if _same_number(g.get("value"), p.get("value")):
             score += 1.0
+    elif _deadline(g) == _deadline(p):  # two tasks of the same title (several tables) pair by deadline
+        score += 1.0
     return score
 
 
-def match_rows(kind: str, gold: pd.DataFrame, pred: pd.DataFrame) -> list[tuple[int, int, float]]:
+def match_rows(kind: str, gold: pd.DataFrame, pred: pd.DataFrame, lines: bool = True) -> list[tuple[int, int, float]]:
     """One-to-one (gold index, pred index, score) pairs, greedily by best score."""
     candidates = []
-    for gi, g in gold.iterrows():
-        for pi, p in pred.iterrows():
-            score = pair_score(kind, g, p)
+    preds = pred.to_dict("index").items()  # plain dicts: Series access would dominate the run time
+    for gi, g in gold.to_dict("index").items():
+        for pi, p in preds:
+            score = pair_score(kind, g, p, lines)
             if score is not None:
                 candidates.append((score, gi, pi))
     candidates.sort(key=lambda c: (-c[0], str(c[1]), str(c[2])))
@@ -262,11 +269,12 @@ def link_pairs(gold_links: Iterable, pred_ids: Iterable) -> dict:
     }
 
 
-def evaluate(gold, pred: dict[str, pd.DataFrame]) -> tuple[dict, pd.DataFrame]:
+def evaluate(gold, pred: dict[str, pd.DataFrame], lines: bool = True) -> tuple[dict, pd.DataFrame]:
     """Metrics (overall, per document, links) and the error rows, for gold vs predicted frames.
 
     `gold` has `.documents`, `.indicators`, `.tasks` frames; `pred` maps "indicators",
-    "tasks" (and optionally "documents") to frames with the output schema's columns.
+    "tasks" (and optionally "documents") to frames with the output schema's columns. `lines=False`
+    pairs rows by name only (see pair_score).
     """
     gold_docs = [document_key(s) for s in gold.documents["source_file"]]
     pred_docs_frame = pred.get("documents")
@@ -290,7 +298,7 @@ def evaluate(gold, pred: dict[str, pd.DataFrame]) -> tuple[dict, pd.DataFrame]:
         for doc in gold_docs:
             g_rows = gold_by.get(doc, getattr(gold, kind).iloc[0:0])
             p_rows = pred_by.get(doc, pd.DataFrame())
-            pairs = match_rows(kind, g_rows, p_rows) if not p_rows.empty else []
+            pairs = match_rows(kind, g_rows, p_rows, lines) if not p_rows.empty else []
             rights = {c: [] for c in FIELD_CHECKS[kind]}
             for gi, pi, _score in pairs:
                 g, p = g_rows.loc[gi], p_rows.loc[pi]

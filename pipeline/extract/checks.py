@@ -124,10 +124,33 @@ def _unaccounted_rows(doc: Document) -> None:
                 row.status = "diagnostic"
 
 
+def _implausible_values(doc: Document) -> None:
+    """A share above 100% cannot be a target; nor, in OCR text, a unitless number over 100, where
+    '%' is often read as '0' ('> 40%' -> '> 400'). The value is kept as printed and flagged: a
+    reviewer, not the pipeline, decides what the plan meant."""
+    for ind in doc.indicators:
+        if ind.value is None or ind.value <= 100:
+            continue
+        if ind.unit == "percent" or (ind.unit is None and doc.diacritics_stripped):
+            ind.flags.append("implausible_value")
+            doc.diagnose(
+                "checks",
+                "warning",
+                f"target {ind.value:g} for '{ind.name}' is not a plausible share"
+                + (" (OCR may have read '%' as '0')" if ind.unit is None else ""),
+                code="implausible_value",
+                raw_text=ind.target_raw or "",
+                line_start=ind.line_start,
+                line_end=ind.line_end,
+                page=ind.page,
+            )
+
+
 def run_checks(doc: Document) -> None:
     """Adds diagnostics for inconsistencies found in the document."""
     for table in doc.tables:
         if table.kind in ("indicator", "mixed"):
             _declared_counts(doc, table)
     _prose_vs_table(doc)
+    _implausible_values(doc)
     _unaccounted_rows(doc)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from pipeline.extract.headings import heading_path
 from pipeline.model import Document, Heading, Task
-from pipeline.normalize.agencies import leading_agency, normalize_agency
+from pipeline.normalize.agencies import agency_label, leading_agency, normalize_agency
 from pipeline.normalize.agency_mentions import find_agency_mentions
 from pipeline.normalize.deadlines import parse_deadline
 from pipeline.normalize.fold import fold, strip_diacritics
@@ -32,7 +32,9 @@ _COORDINATION = re.compile(
     r"\bph\w{1,2}i\s+h\w{1,2}p\b(?:\s+ch\w{0,2}t\s+ch\w{0,2}\b)?(?:\s+v\w{1,3}i\b)?([^.;]*)", re.IGNORECASE
 )
 _DUE = re.compile(
-    r"(?:hoàn thành\s+)?trước\s+ngày\s+\d{1,2}(?:/\d{1,2}/\d{4}|\s+h[ằà]ng\s+(?:tháng|quý|năm))", re.IGNORECASE
+    r"(?:ho[àa]n th[àa]nh\s+)?tr[ưu][ớo]c\s+ng[àa]y\s+\d{1,2}"  # with or without diacritics
+    r"(?:/\d{1,2}/\d{4}|\s+h[ằàa]ng\s+(?:th[áa]ng|qu[ýy]|n[ăa]m))",
+    re.IGNORECASE,
 )
 # Where the list of coordinating agencies ends: the purpose or the work itself begins.
 _COORDINATION_END = re.compile(
@@ -121,14 +123,15 @@ def _clause_length(clause: str, stripped: bool) -> int:
 def _task(doc: Document, section_path: str, assignment: _Assignment, item: _Item, lead: str) -> Task:
     text = _clean(item.text)
     if m := _AGENCY_PREFIX.match(text):  # '- Các trường học trên địa bàn: Tổ chức …'
-        own = normalize_agency(m.group(1))
+        own = agency_label(m.group(1))
         if own:
             lead, text = own, m.group(2)
     coordinating: list[str] = []
     mentions = find_agency_mentions(text)
     for m in _COORDINATION.finditer(text):
         start, end = m.start(1), m.start(1) + _clause_length(m.group(1), doc.diacritics_stripped)
-        for agency, a, b in mentions:
+        for canonical, a, b in mentions:
+            agency = agency_label(text[a:b]) or canonical
             if start <= a and b <= end and agency != lead and agency not in coordinating:
                 coordinating.append(agency)
     task = Task(

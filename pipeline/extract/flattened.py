@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
+from pipeline.extract import ocr_table
 from pipeline.extract.ocr_table import is_garbage, roman, roman_value
 from pipeline.model import Cell, Document, Line, Row, Table
+from pipeline.normalize.agencies import completion_length, is_name_head, lookup_agency
 from pipeline.normalize.fold import fold, strip_diacritics
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -187,6 +189,8 @@ def _title_matches(lines: list[Line]) -> tuple[list[tuple[int, str, str, bool]],
 
 def _first_row_like(text: str) -> bool:
     t = text.strip()
+    if t in ("I", "I.", "1", "1."):  # the first row's number alone on its line, its text below
+        return True
     m = _ROMAN_ROW.match(t)
     if m and m.group(1) == "I" and (m.group(3) or m.group(2).strip()):
         return True
@@ -842,6 +846,9 @@ def _read_table(doc: Document, lines, header: Header, taken: set[int], index: in
             scorer.assign(before)
     rows: list[Row] = []
     suspicious: set[int] = set()  # rows whose late first-column text reads like other cells
+    if ocr and "name" in roles and set(roles) <= ocr_table.SUPPORTED_ROLES:
+        parsed, unplaced = [], []  # read line by line instead (ocr_table)
+        rows = _ocr_rows(doc, lines, header, raw_rows, last_used, roles)
     for raw, (before, after) in parsed:
         if after:
             _place_after_break(before, after, roles)
@@ -878,6 +885,60 @@ def _read_table(doc: Document, lines, header: Header, taken: set[int], index: in
         )  # fmt: skip
     _check_rows(doc, table, roles, suspicious)
     return table, last_used + 1
+
+
+def _ocr_rows(
+    doc: Document, lines: list[Line], header: Header, raw_rows: list[_RawRow], last_used: int, roles
+) -> list[Row]:
+    """Rows of a scanned table read line by line: groups where the numbering found them, the rest by
+    `ocr_table.split_rows`; words that fit no cell are reported."""
+    group_at = {r.entries[0][0].no: r for r in raw_rows if r.kind == "group"}
+    keys = set(header.keys)
+    rows: list[Row] = []
+    pending: list[tuple[int, str]] = []
+
+    def flush() -> None:
+        for r in ocr_table.split_rows(pending):
+            rows.append(_ocr_row(doc, r, roles))
+        pending.clear()
+
+    for line in lines[header.last_line + 1 : last_used + 1]:
+        text = line.text.strip()
+        if not text or fold(text) in keys:
+            continue
+        if line.no in group_at:
+            flush()
+            rows += _rows(doc, group_at[line.no], [], roles, True)
+        else:
+            pending.append((line.no, text))
+    flush()
+    return rows
+
+
+def _ocr_row(doc: Document, r: ocr_table.OcrRow, roles: list[str]) -> Row:
+    nos = [n for n, _ in r.lines]
+    start, end = nos[0], nos[-1]
+    cells = [Cell(r.number or "", start, start, doc.page_of(start))]
+    found = ocr_table.row_cells(r, roles)
+    for role in roles:
+        text, at = found.get(role, ("", [start]))
+        at = at or [start]
+        cells.append(Cell(text, min(at), max(at), doc.page_of(min(at))))
+    raw = "\n".join(t for _, t in r.lines)
+    if r.inferred:
+        doc.diagnose(
+            "tables", "info", f"row number lost by OCR; taken as {r.number!r} from the sequence",
+            code="ocr_numeral_corrected", raw_text=raw, line_start=start, line_end=end, page=doc.page_of(start),
+        )  # fmt: skip
+    by_line: dict[int, list[str]] = defaultdict(list)
+    for n, word in r.unplaced:
+        by_line[n].append(word)
+    for n, words in sorted(by_line.items()):
+        doc.diagnose(
+            "tables", "warning", "OCR fragment that fits no column", code="unplaced_fragment",
+            raw_text=" ".join(words), line_start=n, line_end=n, page=doc.page_of(n),
+        )  # fmt: skip
+    return Row(cells, start, end, doc.page_of(start), raw=raw)
 
 
 def _quantile(values: list[int], q: float) -> float:
@@ -948,7 +1009,7 @@ def _rows(doc: Document, raw: _RawRow, chunks: list[Chunk], roles: list[str], oc
     subs = sorted({c.sub for c in chunks}) or [0]
     out: list[Row] = []
     for sub in subs:
-        mine = [c for c in chunks if c.sub == sub]
+        mine = complete_agencies([c for c in chunks if c.sub == sub], roles, ocr)
         line_nos = sorted({c.line for c in mine})
         if sub == subs[0] and number_line is not None and raw.number:
             line_nos = sorted({number_line.no, *line_nos})
@@ -969,6 +1030,82 @@ def _rows(doc: Document, raw: _RawRow, chunks: list[Chunk], roles: list[str], oc
         raw_text = "\n".join(doc.lines[n - 1].text for n in line_nos)
         out.append(Row(cells, start, end, page, raw=raw_text))
     return out
+
+
+def complete_agencies(chunks: list[Chunk], roles: list[str], ocr: bool) -> list[Chunk]:
+    """Second placement: agency names cut by the cell wrap are completed from the lines below.
+
+    A row's first line can hold the start of every cell ('Phòng Văn hóa - Các doanh nghiệp'), the
+    continuations following below ('Xã hội viễn thông, Trưởng các ấp'). A cell that ends on the first
+    words of a gazetteer name takes the words below that complete it; what follows them on that line
+    belongs to the columns to its right.
+    """
+    agency_cols = [i for i, r in enumerate(roles) if _ROLE_KIND.get(r) == "agency"]
+    if not agency_cols:
+        return chunks
+    out: list[Chunk] = []
+    for c in chunks:  # an agency cell's fragments on one line read as one ('Phòng' 'Văn hóa - Các doanh nghiệp')
+        p = out[-1] if out else None
+        if p is not None and c.col in agency_cols and p.col == c.col and p.line == c.line and p.sub == c.sub:
+            out[-1] = _piece(p, _join([p.text, c.text]), p.col)
+        else:
+            out.append(c)
+    for k, c in enumerate(out):  # a cut name and the next cell's name read as one fragment
+        right = [a for a in agency_cols if a > c.col]
+        if c.col in agency_cols and right and lookup_agency(c.text) is None:
+            words = c.text.split()
+            for cut in range(1, len(words)):
+                head, rest = " ".join(words[:cut]), " ".join(words[cut:])
+                if is_name_head(head, ocr) and starts_as("agency", rest, ocr) and lookup_agency(head) is None:
+                    out[k : k + 1] = [_piece(c, head, c.col), _piece(c, rest, right[0], len(head) + 1)]
+                    break
+    for col in agency_cols:
+        mine = [k for k, c in enumerate(out) if c.col == col]
+        if not mine or not is_name_head(_join([out[k].text for k in mine]), ocr):
+            continue
+        head, last = _join([out[k].text for k in mine]), out[mine[-1]]
+        for k in range(mine[-1] + 1, len(out)):
+            c = out[k]
+            if c.line <= last.line:
+                continue
+            words = c.text.split()
+            n = completion_length(head, words, ocr)
+            if not n:
+                continue
+            rest = " ".join(words[n:])
+            pieces = [_piece(c, " ".join(words[:n]), col)]
+            if rest:
+                pieces.append(
+                    _piece(c, rest, _rest_column(head, rest, col, c.col, roles, out, ocr), len(pieces[0].text) + 1)
+                )
+            out[k : k + 1] = pieces
+            moved = pieces[-1]
+            for j in range(k + len(pieces), len(out)):  # a list cut after a comma goes on below
+                if not moved.text.rstrip().endswith((",", ";", "-", "–")) or out[j].col != c.col:
+                    break
+                if out[j].line > moved.line and starts_as("agency", out[j].text, ocr):
+                    out[j].col = moved.col
+                    moved = out[j]
+            break
+    return out
+
+
+def _piece(c: Chunk, text: str, col: int, offset: int = 0) -> Chunk:
+    return Chunk(text, c.line, c.line_start and not offset, c.blank_before and not offset, c.after_break,
+                 c.weak, c.line_len, col, c.sub, c.late, c.offset + offset)  # fmt: skip
+
+
+def _rest_column(head: str, rest: str, col: int, own: int, roles: list[str], chunks: list[Chunk], ocr: bool) -> int:
+    """Where the text after a completion goes: the next column it begins (or completes), else where it was."""
+    for right in range(col + 1, len(roles)):
+        kind = _ROLE_KIND.get(roles[right])
+        if kind == "agency":
+            cell = _join([c.text for c in chunks if c.col == right])
+            if starts_as("agency", rest, ocr) or (cell and completion_length(cell, rest.split(), ocr)):
+                return right
+        elif kind == "deadline" and starts_as("deadline", rest, ocr):
+            return right
+    return own
 
 
 def row_confident(row: Row, roles: list[str], ocr: bool = False) -> bool:

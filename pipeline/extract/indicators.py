@@ -28,8 +28,10 @@ from pipeline.normalize.units import clean_cell, tidy
 
 COLUMNS_CSV = Path(__file__).resolve().parent.parent / "resources" / "indicator_columns.csv"
 _ROMAN = re.compile(r"^[IVXL]{1,6}$")
+_OCR_ROMAN = re.compile(r"^(?=.*[IVX])[IVXl1|]{1,6}$")  # OCR reads 'II' as 'lI', 'Il', '1I' or 'I|'
 _ARABIC = re.compile(r"^\d{1,3}(?:\.\d{1,3})*$")
-_YEAR_HEADER = re.compile(r"^(?:nam\s+)?((?:19|20)\d\d)$")
+# 'Năm 2030', '2030', 'Chỉ tiêu năm 2027', 'Kết quả đến năm 2030': a column of targets for that year.
+_YEAR_HEADER = re.compile(r"^(?:(?:chi tieu|muc tieu|ket qua|gia tri)\s+)?(?:(?:den\s+)?nam\s+)?((?:19|20)\d\d)$")
 _DASH = re.compile(r"^[\s\-–—_x/.]*$", re.IGNORECASE)
 
 
@@ -65,6 +67,14 @@ def map_columns(header: list[str]) -> Columns:
             if key == keyword if match == "exact" else re.search(rf"(?<!\w){re.escape(keyword)}(?!\w)", key):
                 cols.roles[role] = i
                 break
+    if "target" not in cols.roles and not cols.years:
+        # 'Nội dung chỉ tiêu' | … | 'Chỉ tiêu': once the name column is taken, a second
+        # 'chỉ tiêu'/'mục tiêu' column can only hold the targets.
+        taken = set(cols.roles.values())
+        for i, title in enumerate(header):
+            if i not in taken and re.search(r"(?<!\w)(?:chi tieu|muc tieu)(?!\w)", fold(clean_cell(title))):
+                cols.roles["target"] = i
+                break
     return cols
 
 
@@ -89,6 +99,8 @@ def _unit_and_target(unit_raw: str, target_raw: str) -> tuple[str, str]:
 
 def _code(text: str) -> str | None:
     code = clean_cell(text).strip().rstrip(".").strip()
+    if _OCR_ROMAN.match(code) and not _ROMAN.match(code):
+        code = re.sub(r"[l1|]", "I", code)
     return code or None
 
 

@@ -21,7 +21,9 @@ from pipeline.normalize.units import clean_cell
 
 _SECTION_WORDS = ("muc tieu", "chi tieu")
 _ITEM_START = re.compile(r"^(?:[-+•*–]\s*|[a-zđ]\)\s*|\d{1,2}(?:\.\d{1,2})*[.)]\s+)", re.IGNORECASE)
-_CLAUSE_END = re.compile(r";|\.\s+(?=[A-ZĐÀ-Ỹ\-+])|\.\s*$")
+# A sentence ends at '; ', at '. ' before a capital or a bullet, also when a bracket or quote opens the
+# next one ('… trở lên. (Chi tiết tại Phụ lục I)': a Word paragraph or a PDF line has no blank line between).
+_CLAUSE_END = re.compile(r";|\.\s+(?=[(\[\"“']?[A-ZĐÀ-Ỹ\-+])|\.\s*$")
 # Words around an indicator phrase that are not part of it ('trong đó tỷ lệ …', '… đạt').
 _LEAD_FILLERS = ("trong do", "trong", "dong thoi", "phan dau", "bao dam", "dam bao", "co", "dat", "va")
 _TRAIL_FILLERS = ("dat", "dat muc", "o muc", "muc", "la", "phan dau", "phan dau dat", "dat duoc", "duoc", "co")

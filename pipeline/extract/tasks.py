@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 
 from pipeline.extract.duties import extract_duties
 from pipeline.model import Document, Row, Table, Task
-from pipeline.normalize.agencies import find_agencies, normalize_agency, split_agencies
+from pipeline.normalize.agencies import agency_label, find_agencies, gazetteer, split_agencies
 from pipeline.normalize.deadlines import parse_deadline
 from pipeline.normalize.fold import fold
 from pipeline.normalize.restore import restore_diacritics
@@ -85,10 +85,10 @@ class _Agencies:
     unknown: Counter = field(default_factory=Counter)
 
     def resolve(self, raw: str) -> list[str]:
-        """Canonical names (raw when unknown), each once, in the order printed."""
+        """Agency labels (canonical, printed for collectives, raw when unknown), each once, in the order printed."""
         out: list[str] = []
         for name in split_agencies(raw):
-            canonical = normalize_agency(name)
+            canonical = agency_label(name)
             if canonical is None:
                 mentioned = find_agencies(name)
                 canonical = mentioned[0] if len(mentioned) == 1 else None
@@ -308,7 +308,15 @@ def extract_tasks(doc: Document) -> None:
             continue
         doc.tasks.extend(_table_tasks(_Context(doc, table, agencies), roles))
     doc.tasks.extend(extract_duties(doc))
-    if doc.diacritics_stripped:  # titles back in Vietnamese; `title_raw` keeps the printed text
+    if doc.diacritics_stripped:  # titles and printed agency names back in Vietnamese; `*_raw` keep the print
+        canonical = {a.name for a in gazetteer().values()}
+
+        def restore(name: str) -> str:
+            return name if name in canonical else restore_diacritics(name, trust_marks=False)
+
         for task in doc.tasks:
             task.title = restore_diacritics(task.title, trust_marks=False)
+            task.lead_agencies = [restore(a) for a in task.lead_agencies]
+            task.lead_agency = restore(task.lead_agency) if task.lead_agency else None
+            task.coordinating_agencies = [restore(a) for a in task.coordinating_agencies]
     _report_unknown(doc, agencies)

@@ -38,6 +38,7 @@ _LEAD_INS = (("de", "nghi"), ("trach", "nhiem"), ("chung", "cua"), ("cua",), ("c
 _FUZZY_MIN_CHARS = 12
 _FUZZY_SCORE = 88
 _FUZZY_WORD_SCORE = 50
+_CLOSE_MIN_CHARS = 8  # word-by-word comparison is strict enough for shorter names
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,12 @@ class Agency:
     name: str
     level: str  # commune | province | national
     kind: str
+
+    @property
+    def collective(self) -> bool:
+        """An unspecified set ('Các cơ quan, đơn vị liên quan'), unlike a defined group whose members the law
+        fixes ('Các cơ quan chuyên môn thuộc xã', kind defined_group), which keeps its canonical name."""
+        return self.kind == "collective"
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -57,21 +64,32 @@ def _abbreviations() -> dict[str, tuple[str, ...]]:
     return {r["abbreviation"]: tuple(r["expansion"].split()) for r in _read_csv("agency_abbreviations.csv")}
 
 
+_LIST_PUNCTUATION = re.compile(r"[,;:/()\n]")
+
+
 def _tokens(text: str) -> list[str]:
-    """Folded words with abbreviations expanded and 'và' dropped."""
+    """Folded words with abbreviations expanded and 'và' dropped.
+
+    A word repeated within one phrase ('đơn vị vị thuộc', a page break) is read once; across
+    list punctuation it is two names ('… hành chính công, Công an xã').
+    """
     abbr = _abbreviations()
     out: list[str] = []
-    for token in fold(text).split():
-        out.extend(abbr.get(token, (token,)))
-    # 'đơn vị vị thuộc': a word repeated across a page break
-    return [t for i, t in enumerate(out) if t != "va" and (i == 0 or t != out[i - 1])]
+    for part in _LIST_PUNCTUATION.split(text):
+        words: list[str] = []
+        for token in fold(part).split():
+            words.extend(abbr.get(token, (token,)))
+        out += [t for i, t in enumerate(words) if t != "va" and (i == 0 or t != words[i - 1])]
+    return out
 
 
-def _drop_lead_ins(tokens: list[str]) -> list[str]:
+def _drop_lead_ins(tokens: list[str], keep_plural: bool = False) -> list[str]:
     changed = True
     while changed:
         changed = False
         for lead in _LEAD_INS:
+            if keep_plural and lead == ("cac",):
+                continue
             if tuple(tokens[: len(lead)]) == lead and len(tokens) > len(lead):
                 tokens = tokens[len(lead) :]
                 changed = True
@@ -141,14 +159,19 @@ def _fuzzy(tokens: list[str]) -> Agency | None:
             if score < _FUZZY_SCORE:
                 break
             words = match.split()
-            if {w for w in words if w in _LEVEL_WORDS} != levels:
-                continue
-            if count == n and not all(
-                fuzz.ratio(a, b) >= _FUZZY_WORD_SCORE for a, b in zip(tokens, words, strict=True)
-            ):
+            if count == n:  # word by word: a level word may be damaged ('X hoi') but never another level
+                if not all(_close_word(a, b) for a, b in zip(tokens, words, strict=True)):
+                    continue
+            elif {w for w in words if w in _LEVEL_WORDS} != levels:
                 continue
             return gazetteer()[match]
     return None
+
+
+def _close_word(a: str, b: str) -> bool:
+    if (a in _LEVEL_WORDS or b in _LEVEL_WORDS) and a != b and (a in _LEVEL_WORDS or len(a) > len(b)):
+        return False
+    return fuzz.ratio(a, b) >= _FUZZY_WORD_SCORE
 
 
 def _lookup(tokens: list[str], fuzzy: bool = True) -> Agency | None:
@@ -174,6 +197,28 @@ def normalize_agency(raw: str) -> str | None:
     """Canonical gazetteer name of one agency name; None when it is not in the gazetteer."""
     agency = lookup_agency(raw)
     return agency.name if agency else None
+
+
+def agency_label(raw: str) -> str | None:
+    """The name a lead/coordinating column shows: the canonical name of a specific body, the printed
+    name (cleaned) of a collective, None when unknown.
+
+    A collective ('Các cơ quan, ban, ngành, đoàn thể xã') is not one agency: mapping the many
+    printed groupings onto one canonical form would claim an equivalence the plan does not make.
+    """
+    agency = lookup_agency(raw)
+    if agency is None:
+        return None
+    return _printed(raw) if agency.collective else agency.name
+
+
+def _printed(raw: str) -> str:
+    words = clean_name(raw).split()
+    body = len(_drop_lead_ins(_tokens(" ".join(words)), keep_plural=True))
+    while len(words) > 1 and len(_tokens(" ".join(words[1:]))) >= body:
+        words = words[1:]  # a lead-in ('Đề nghị', 'Trách nhiệm của') is not part of the name
+    name = " ".join(words)
+    return name[:1].upper() + name[1:]
 
 
 def clean_name(raw: str) -> str:
@@ -274,7 +319,7 @@ def find_agencies(text: str) -> list[str]:
 
 
 def leading_agency(text: str) -> str | None:
-    """The agency a text starts with ('Phòng Kinh tế tham mưu …').
+    """The agency a text starts with ('Phòng Kinh tế tham mưu …'), as `agency_label` shows it.
 
     Tolerates OCR damage (fuzzy per word) and lead-ins like 'Đề nghị'.
     """
@@ -283,5 +328,97 @@ def leading_agency(text: str) -> str | None:
         for n in range(min(_max_words() + 2, len(body)), 0, -1):
             agency = _lookup(body[:n], fuzzy=fuzzy)
             if agency:
-                return agency.name
+                return _leading_words(text, agency, fuzzy) if agency.collective else agency.name
     return None
+
+
+def _leading_words(text: str, agency: Agency, fuzzy: bool) -> str:
+    """The printed words of a collective a text starts with: the longest opening naming it."""
+    words = text.split()
+    for n in range(min(len(words), _max_words() + 4), 0, -1):
+        tokens = _drop_lead_ins(_tokens(" ".join(words[:n])))
+        if tokens and _lookup(tokens, fuzzy=fuzzy) == agency:
+            return _printed(" ".join(words[:n]))
+    return agency.name
+
+
+@cache
+def _key_prefixes() -> dict[int, frozenset[tuple[str, ...]]]:
+    """Strict word prefixes of the gazetteer keys by length: what a name cut by a line or cell wrap looks like."""
+    out: dict[int, set[tuple[str, ...]]] = {}
+    for key in gazetteer():
+        words = tuple(key.split())
+        for n in range(1, len(words)):
+            out.setdefault(n, set()).add(words[:n])
+    return {n: frozenset(p) for n, p in out.items()}
+
+
+def _close_prefix(tokens: list[str]) -> bool:
+    """A prefix with OCR damage: every word close and the whole close ('trung tdm phuc vu')."""
+    key = " ".join(tokens)
+    for prefix in _key_prefixes().get(len(tokens), ()):
+        if all(_close_prefix_word(a, b) for a, b in zip(tokens, prefix, strict=True)) and (
+            fuzz.ratio(key, " ".join(prefix)) >= _FUZZY_SCORE - 8
+        ):
+            return True
+    return False
+
+
+def _close_prefix_word(a: str, b: str) -> bool:
+    """Short words must be read right; longer ones may lose a letter ('tdm' for 'tâm', 'Poa' for 'hoa')."""
+    if a == b:
+        return True
+    if a in _LEVEL_WORDS or b in _LEVEL_WORDS:
+        return False
+    if len(a) <= 2 or len(b) <= 2:  # 'vy' for 'vụ': the first letter stays
+        return len(a) == len(b) and a[0] == b[0]
+    return fuzz.ratio(a, b) >= 60
+
+
+@lru_cache(maxsize=4096)
+def is_name_head(text: str, fuzzy: bool = False) -> bool:
+    """Does `text` read as the first words of a gazetteer name and not a whole one ('Phòng Văn hóa -')?"""
+    tokens = _drop_lead_ins(_tokens(text))
+    if not tokens or _whole(tokens, fuzzy):
+        return False
+    if tuple(tokens) in _key_prefixes().get(len(tokens), ()):
+        return True
+    return fuzzy and len(" ".join(tokens)) >= 6 and _close_prefix(tokens)
+
+
+def completion_length(head: str, words: list[str], fuzzy: bool = False) -> int:
+    """How many of `words` complete `head` into a gazetteer name ('Phòng Văn hóa -' + 'Xã hội …' -> 2), 0 if none.
+
+    The longest completion wins; a name never runs past list punctuation; fuzzy (OCR) compares word by word.
+    """
+    found = 0
+    for n in range(1, min(len(words), _max_words()) + 1):
+        tokens = _drop_lead_ins(_tokens(f"{head} {' '.join(words[:n])}"))
+        if tokens and _whole(tokens, fuzzy):
+            found = n
+        if words[n - 1].endswith((",", ";", ".", ")")):
+            break
+    return found
+
+
+def _whole(tokens: list[str], fuzzy: bool) -> bool:
+    """A whole name: exactly, or (OCR) word by word with damaged letters; never a word more or less."""
+    return _lookup(tokens, fuzzy=False) is not None or (fuzzy and _close_key(tokens))
+
+
+def is_name(text: str, fuzzy: bool = False) -> bool:
+    """A whole gazetteer name (fuzzy: OCR-damaged word by word, 'Trudéng ap', 'Tram Y t&')."""
+    tokens = _drop_lead_ins(_tokens(text))
+    return bool(tokens) and _whole(tokens, fuzzy)
+
+
+def _close_key(tokens: list[str]) -> bool:
+    key = " ".join(tokens)
+    if len(key) < _CLOSE_MIN_CHARS:
+        return False
+    for match, _score, _ in process.extract(
+        key, _keys_by_length().get(len(tokens), []), scorer=fuzz.ratio, limit=3, score_cutoff=_FUZZY_SCORE - 8
+    ):
+        if all(_close_word(a, b) for a, b in zip(tokens, match.split(), strict=True)):
+            return True
+    return False

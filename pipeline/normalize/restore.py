@@ -52,6 +52,7 @@ _GENUINE_VALID = 0.85  # share of marked words that are real syllables (OCR mark
 
 _SEGMENT_SPLIT = re.compile(r"[|,;:()\[\]{}\"“”'‘’/–—\-.!?…\n]+|\s-\s")
 _LETTERS = re.compile(r"[^\W\d_]+")
+_ROMAN = re.compile(r"[IVXL]+")
 
 
 def _nfc_lower(text: str) -> str:
@@ -132,11 +133,11 @@ def _lexicon() -> _Lexicon:
     general_count = Counter(w for entry in general for w in set(entry))
     syllables = frozenset(domain_count) | frozenset(general_count)
 
-    def score(word: str) -> tuple[int, int]:
-        return domain_count[word], general_count[word]
+    def rank(word: str) -> tuple[int, int, str]:  # most used first; ties by the word, so runs are reproducible
+        return -domain_count[word], -general_count[word], word
 
     unigram = {_folded(w): w for seg in _domain_segments_of("restore_vocabulary.csv") if len(seg) == 1 for w in seg}
-    for word in sorted(syllables, key=score, reverse=True):
+    for word in sorted(syllables, key=rank):
         unigram.setdefault(_folded(word), word)
 
     phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -259,6 +260,8 @@ def _words(text: str, lex: _Lexicon, trust_marks: bool) -> list[_Word]:
             key = None
         if key and raw.isupper() and len(raw) > 1 and key not in lex.folded:
             key = None  # 'TTHC', 'KT'
+        if key and (_ROMAN.fullmatch(raw) or (len(raw) == 1 and raw.isupper())):
+            key = None  # 'Phụ lục I', 'Mục II': numbering, not a syllable
         trusted = low if trust_marks and _marked(raw) and low in lex.syllables else None
         words.append(_Word(m.start(), m.end(), raw, key, trusted))
     # multi-word OCR rules with one word per word ('ty 18' -> 'ty le')
