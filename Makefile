@@ -12,12 +12,16 @@ run: $(STAMP)
 	$(BIN)/python -m pipeline run data/raw --out data/processed
 
 test: $(STAMP)
-	$(BIN)/ruff check pipeline tests
+	$(BIN)/ruff check pipeline tests benchmarks
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline tests
-	$(BIN)/ruff format --check pipeline tests
+	$(BIN)/ruff check pipeline tests benchmarks
+	$(BIN)/ruff format --check pipeline tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_pipeline.py --work /tmp/plan57-bench --sizes 100,1000,10000 --pdf 40
+	$(BIN)/python benchmarks/bench_link.py
 
 system-deps:
 	@if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
@@ -26,7 +30,7 @@ system-deps:
 	    dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
 	  done; \
 	  if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing; fi; \
-	else echo "skipping Debian packages (not root or no apt-get): install tesseract-ocr tesseract-ocr-vie yourself"; fi
+	else echo "skipping Debian packages (not root or no apt-get): install tesseract-ocr tesseract-ocr-vie fonts-dejavu-core chromium yourself"; fi
 
 $(STAMP): pyproject.toml
 	$(MAKE) system-deps

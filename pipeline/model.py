@@ -59,6 +59,10 @@ class Row:
     def texts(self) -> list[str]:
         return [c.text for c in self.cells]
 
+    def where(self) -> dict:
+        """Provenance keywords for a diagnostic about this row."""
+        return {"line_start": self.line_start, "line_end": self.line_end, "page": self.page}
+
 
 @dataclass(slots=True)
 class Table:
@@ -74,6 +78,10 @@ class Table:
     kind: str = "unknown"  # indicator | task | unknown
     label: str | None = None  # e.g. "Phụ lục I"
     section: str | None = None  # numbering of the enclosing heading, e.g. "II.2"
+
+    def where(self) -> dict:
+        """Provenance keywords for a diagnostic about this table."""
+        return {"line_start": self.line_start, "line_end": self.line_end, "page": self.page}
 
 
 @dataclass(slots=True)

@@ -117,9 +117,7 @@ def _unaccounted_rows(doc: Document) -> None:
                     f"{table.kind} table row not claimed by any stage",
                     code="unaccounted_row",
                     raw_text=row.raw,
-                    line_start=row.line_start,
-                    line_end=row.line_end,
-                    page=row.page,
+                    **row.where(),
                 )
                 row.status = "diagnostic"
 

@@ -1129,20 +1129,10 @@ def _check_rows(doc: Document, table: Table, roles: list[str], suspicious: set[i
         if row.line_start in suspicious or not row_confident(row, roles, ocr):
             doc.diagnose(
                 "tables", "info", "row cells placed by layout guess; check columns", code="uncertain_cells",
-                raw_text=row.raw, line_start=row.line_start, line_end=row.line_end, page=row.page,
+                raw_text=row.raw, **row.where(),
             )  # fmt: skip
 
 
 def _is_group(row: Row) -> bool:
     texts = row.texts()
     return bool(re.fullmatch(r"[IVX]{1,5}", texts[0])) and not any(t for t in texts[2:])
-
-
-def table_roles(table: Table) -> list[str]:
-    """Canonical role per column of a flattened/OCR table ('no' first)."""
-    roles = []
-    for title in table.header:
-        matches, _t, _c = _title_matches([Line(0, title)])
-        roles.append(matches[0][1] if matches else "")
-    roles[0] = "no"
-    return roles

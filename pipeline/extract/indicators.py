@@ -183,9 +183,7 @@ def _table_indicators(doc: Document, table: Table, plan_year: int | None) -> lis
             f"indicator table without a recognisable name column: {table.header}",
             code="unmapped_table",
             raw_text="\t".join(table.header),
-            line_start=table.line_start,
-            line_end=table.line_end,
-            page=table.page,
+            **table.where(),
         )
         return []
     has_values = cols.years or "target" in cols.roles

@@ -10,10 +10,13 @@ unnumbered row with content is a sub-task of the task above it.
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from rapidfuzz import fuzz
 
@@ -24,20 +27,16 @@ from pipeline.normalize.deadlines import parse_deadline
 from pipeline.normalize.fold import fold
 from pipeline.normalize.restore import restore_diacritics
 
-# (role, pattern on the folded column title); the first role that matches a title wins.
-_COLUMN_ROLES: tuple[tuple[str, re.Pattern], ...] = (
-    ("responsible", re.compile(r"\bnguoi dung dau\b")),
-    ("subtask", re.compile(r"\btieu nhiem vu\b|\bnhiem vu con\b")),
-    ("kpi", re.compile(r"\bkpi\b|\bdo luong\b")),
-    ("lead", re.compile(r"\bch\w? tri\b")),
-    ("coordinating", re.compile(r"\bph\w{1,2}i hop\b")),
-    ("deadline", re.compile(r"\bth\w{1,2}i (?:gian|han)\b|\btien do\b")),
-    ("output", re.compile(r"\bsan pham\b|\bket qua\b|\bdau ra\b")),
-    ("authority", re.compile(r"\btham quyen\b")),
-    ("note", re.compile(r"\bghi chu\b")),
-    ("title", re.compile(r"\bnhiem vu\b|\bnoi dung\b|\bmuc tieu\b|\bchi tieu\b|\bcong viec\b|\bgiai phap\b")),
-    ("code", re.compile(r"^(?:s\s*)?tt$|^so tt$|^ma\b|^stt\b")),
-)
+COLUMNS_CSV = Path(__file__).resolve().parent.parent / "resources" / "task_columns.csv"
+
+
+@cache
+def _column_roles() -> tuple[tuple[str, re.Pattern], ...]:
+    """(role, pattern on the folded column title), in file order: the first role that matches a title wins."""
+    with COLUMNS_CSV.open(encoding="utf-8", newline="") as fh:
+        return tuple((r["role"], re.compile(r["pattern"])) for r in csv.DictReader(fh))
+
+
 _ROMAN = re.compile(r"^([IVX]{1,5})\s*[.:)\-–]?$")
 _LEADING_ROMAN = re.compile(r"^([IVX]{1,5})\s*[.:)\-–]?\s+(\S.*)$", re.DOTALL)
 _ARABIC = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\s*[.:)]?$")
@@ -61,7 +60,7 @@ def map_columns(table: Table) -> dict[str, int]:
     roles: dict[str, int] = {}
     for i, title in enumerate(table.header):
         key = fold(clean_text(title))
-        for role, pattern in _COLUMN_ROLES:
+        for role, pattern in _column_roles():
             if role not in roles and pattern.search(key):
                 roles[role] = i
                 break
@@ -162,9 +161,7 @@ def _fill(task: Task, row: Row, roles: dict[str, int], ctx: _Context) -> None:
                 "deadline not understood; kept raw",
                 code="unparsed_deadline",
                 raw_text=deadline_raw,
-                line_start=row.line_start,
-                line_end=row.line_end,
-                page=row.page,
+                **row.where(),
             )
         else:
             task.deadline_start, task.deadline_end = deadline.start, deadline.end
@@ -231,7 +228,7 @@ def _table_tasks(ctx: _Context, roles: dict[str, int]) -> list[Task]:
         if not clean_text(title) and not details and not code:
             ctx.doc.diagnose(
                 "tasks", "info", "empty task-table row", code="empty_row", raw_text=row.raw,
-                line_start=row.line_start, line_end=row.line_end, page=row.page,
+                **row.where(),
             )  # fmt: skip
             _mark(row, "diagnostic")
             continue
@@ -299,9 +296,7 @@ def extract_tasks(doc: Document) -> None:
                 f"task table without a task column; header {table.header}",
                 code="unmapped_task_table",
                 raw_text=" | ".join(table.header),
-                line_start=table.line_start,
-                line_end=table.line_end,
-                page=table.page,
+                **table.where(),
             )
             for row in table.rows:
                 _mark(row, "diagnostic")

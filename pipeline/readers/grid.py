@@ -122,9 +122,7 @@ def add_table(doc: Document, grid: list[GridRow], layout: str, stage: str = "rea
             "info",
             f"{repeats} repeated header row(s) dropped",
             code="header_repeat",
-            line_start=table.line_start,
-            line_end=table.line_end,
-            page=table.page,
+            **table.where(),
             raw_text="\t".join(table.header),
         )
     return table
