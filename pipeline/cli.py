@@ -34,11 +34,17 @@ def _limits(args: argparse.Namespace) -> Limits:
     )
 
 
+def _console() -> Console:
+    """stderr console; logs and pipes get 120 columns so file names in the summary are not cut."""
+    console = Console(stderr=True)
+    return console if console.is_terminal else Console(stderr=True, width=120)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.config import RunConfig
     from pipeline.run import collect_inputs, run_batch
 
-    console = Console(stderr=True)
+    console = _console()
     paths = collect_inputs(args.inputs or [DEFAULT_INPUT])
     if not paths:
         console.print(f"[red]No input files found in {', '.join(map(str, args.inputs or [DEFAULT_INPUT]))}[/red]")
