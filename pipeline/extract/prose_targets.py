@@ -169,13 +169,7 @@ def prose_indicators(doc: Document, plan_year: int | None) -> list[Indicator]:
                             name=name[:1].upper() + name[1:],
                             table_label=heading_path(doc, section.index).replace("/", "."),
                             group=heading_label(sub) if sub else None,
-                            target_raw=target.raw,
-                            comparator=target.comparator,
-                            value=target.value,
-                            value_max=target.value_max,
-                            unit=target.unit,
-                            unit_base=target.unit_base,
-                            qualifier=target.qualifier,
+                            **target.indicator_fields(),
                             target_year=target.year
                             or (stated[0] if stated else None)
                             or _section_year(chain)

@@ -37,6 +37,18 @@ class Target:
     year: int | None = None  # a year stated in the phrase ('đến năm 2030')
     flags: tuple[str, ...] = ()
 
+    def indicator_fields(self) -> dict:
+        """The target's columns of an indicator row (`Indicator(**target.indicator_fields(), …)`)."""
+        return {
+            "target_raw": self.raw,
+            "comparator": self.comparator,
+            "value": self.value,
+            "value_max": self.value_max,
+            "unit": self.unit,
+            "unit_base": self.unit_base,
+            "qualifier": self.qualifier,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Hit:
