@@ -59,6 +59,19 @@ class Row:
     def texts(self) -> list[str]:
         return [c.text for c in self.cells]
 
+    def mark(self, status: str) -> None:
+        """Record what became of the row. A row of a mixed table that both the indicator and the task
+        stage claim becomes 'indicator+task'; a claimed row (or a header) never falls back to
+        'group' or 'diagnostic'."""
+        roles = ("indicator", "task", "indicator+task")
+        if status in roles[:2]:
+            if self.status in roles and self.status != status:
+                self.status = "indicator+task"
+            elif self.status != "header":
+                self.status = status
+        elif self.status not in (*roles, "header"):
+            self.status = status
+
     def where(self) -> dict:
         """Provenance keywords for a diagnostic about this row."""
         return {"line_start": self.line_start, "line_end": self.line_end, "page": self.page}

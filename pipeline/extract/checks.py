@@ -37,9 +37,8 @@ def _declared_counts(doc: Document, table: Table) -> None:
         return row.cells[code_col].text.strip() if code_col < len(row.cells) else ""
 
     counted = sum(r.status in _INDICATOR_STATUS for r in rows)
-    where = {"line_start": table.line_start, "line_end": table.line_end, "page": table.page}
     if m := _DECLARED_TOTAL.search(_ascii(" ".join(table.header))):
-        _compare(doc, int(m.group(1)), counted, "table", " ".join(table.header), where)
+        _compare(doc, int(m.group(1)), counted, "table", " ".join(table.header), table.where())
     for i, row in enumerate(rows):
         if row.status != "group" or _ARABIC_CODE.match(code(row)):
             continue
@@ -52,8 +51,7 @@ def _declared_counts(doc: Document, table: Table) -> None:
             if other.status == "group" and not _ARABIC_CODE.match(code(other)):
                 break
             n += other.status in _INDICATOR_STATUS
-        row_where = {"line_start": row.line_start, "line_end": row.line_end, "page": row.page}
-        _compare(doc, int(m.group(1)), n, "group", text, row_where)
+        _compare(doc, int(m.group(1)), n, "group", text, row.where())
 
 
 def _compare(doc: Document, declared: int, found: int, scope: str, text: str, where: dict) -> None:
@@ -119,7 +117,7 @@ def _unaccounted_rows(doc: Document) -> None:
                     raw_text=row.raw,
                     **row.where(),
                 )
-                row.status = "diagnostic"
+                row.mark("diagnostic")
 
 
 def _implausible_values(doc: Document) -> None:

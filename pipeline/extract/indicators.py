@@ -104,14 +104,6 @@ def _code(text: str) -> str | None:
     return code or None
 
 
-def _mark(row: Row, status: str) -> None:
-    """Record what became of a row; a mixed-table row the task stage also reads keeps both roles."""
-    if status == "indicator":
-        row.status = "indicator+task" if row.status in ("task", "indicator+task") else "indicator"
-    elif row.status is None:
-        row.status = status
-
-
 def lead_agency(raw: str) -> str | None:
     """Canonical name of the first agency named in a lead cell; the cleaned text when unknown."""
     text = clean_cell(raw)
@@ -195,23 +187,23 @@ def _table_indicators(doc: Document, table: Table, plan_year: int | None) -> lis
         unit_raw = clean_cell(cols.get(cells, "unit"))
         values = [cells[j] for j, _ in cols.years if j < len(cells)] + [cols.get(cells, "target")]
         empty = not unit_raw and all(_DASH.match(v) for v in values)
-        where = {"line_start": row.line_start, "line_end": row.line_end, "page": row.page, "raw_text": row.raw}
+        where = {**row.where(), "raw_text": row.raw}
         if not any(cells):
             doc.diagnose("indicators", "info", "empty table row", code="empty_row", **where)
-            _mark(row, "diagnostic")
+            row.mark("diagnostic")
             continue
         others = [c for j, c in enumerate(cells) if j not in (cols.roles.get("code"), cols.roles["name"])]
         if (not code or _ROMAN.match(code)) and name and all(_DASH.match(c) for c in others):
             state = _State(group=" ".join(p for p in (code, name) if p))
             years = years_in(name, word=True)
             state.year = years[-1] if years else None
-            _mark(row, "group")
+            row.mark("group")
             continue
         if code and state.parent_code and not code.startswith(state.parent_code + "."):
             state.parent_code = state.parent_text = None
         if code and _ARABIC.match(code) and empty and _is_parent(table.rows, i, code, cols):
             state.parent_code, state.parent_text = code, f"{code} {name}".strip()
-            _mark(row, "group")
+            row.mark("group")
             continue
         if "target" in cols.roles and "unit" in cols.roles:
             unit_raw, cells[cols.roles["target"]] = _unit_and_target(unit_raw, cols.get(cells, "target"))
@@ -229,7 +221,7 @@ def _table_indicators(doc: Document, table: Table, plan_year: int | None) -> lis
                 continue  # a task row of a mixed table; the task stage accounts for it
             reason = "indicator row without a target" if name else "indicator row without a name"
             doc.diagnose("indicators", "warning", reason, code="unparsed_indicator", **where)
-            _mark(row, "diagnostic")
+            row.mark("diagnostic")
             continue
         lead_raw = clean_cell(cols.get(cells, "lead")) or None
         group = state.parent_text if state.parent_code else state.group
@@ -264,7 +256,7 @@ def _table_indicators(doc: Document, table: Table, plan_year: int | None) -> lis
                     flags=flags,
                 )
             )
-        _mark(row, "indicator")
+        row.mark("indicator")
         if code and _ARABIC.match(code) and _is_parent(table.rows, i, code, cols):
             # a parent row with its own target ('4 Hạ tầng số' over 4.1, 4.2) still groups its children
             state.parent_code, state.parent_text = code, f"{code} {name}".strip()

@@ -24,7 +24,9 @@ def classify_header(header: list[str]) -> str:
     return "indicator" if indicator else "task" if task else "unknown"
 
 
-def _is_continuation(cells: list[str]) -> bool:
+def is_continuation(cells: list[str]) -> bool:
+    """A row cut by a page break goes on in a row with an empty first cell whose text starts in lower
+    case or punctuation (the same rule for tab-separated text and for PDF/DOCX grids)."""
     if cells[0].strip():
         return False
     first = next((c for c in cells[1:] if c.strip()), "")
@@ -91,7 +93,7 @@ def tsv_tables(doc: Document, taken: set[int] | frozenset[int] = frozenset()) ->
                 broken = True
                 continue
             row = _row(line, width)
-            if rows and broken and _is_continuation(row.texts()):
+            if rows and broken and is_continuation(row.texts()):
                 _merge(rows[-1], row)
             else:
                 rows.append(row)

@@ -183,13 +183,6 @@ def _new_task(ctx: _Context, row: Row, title_raw: str, title: str, code: str | N
     )
 
 
-def _mark(row: Row, status: str) -> None:
-    if status == "task" and row.status == "indicator":
-        row.status = "indicator+task"
-    elif row.status not in ("indicator", "indicator+task", "header"):
-        row.status = status
-
-
 def _has_details(row: Row, roles: dict[str, int]) -> bool:
     details = ("lead", "coordinating", "output", "kpi", "deadline", "responsible", "authority", "note", "subtask")
     return any(clean_text(_cell(row, roles, r)) for r in details)
@@ -230,13 +223,13 @@ def _table_tasks(ctx: _Context, roles: dict[str, int]) -> list[Task]:
                 "tasks", "info", "empty task-table row", code="empty_row", raw_text=row.raw,
                 **row.where(),
             )  # fmt: skip
-            _mark(row, "diagnostic")
+            row.mark("diagnostic")
             continue
         if kind == "roman" or (kind == "none" and not code and not details):
             flush()
             ctx.group = clean_text(f"{code} {title}") if kind == "roman" else clean_text(title)
             ctx.parent = None
-            _mark(row, "group")
+            row.mark("group")
             continue
         if "subtask" in roles:
             if clean_text(title):
@@ -253,7 +246,7 @@ def _table_tasks(ctx: _Context, roles: dict[str, int]) -> list[Task]:
                     general[1].append(sub)
             elif general is not None and not general[1]:
                 _fill(general[0], row, roles, ctx)
-            _mark(row, "task")
+            row.mark("task")
             continue
         if kind == "arabic":
             task = _new_task(ctx, row, title_raw, title, code, None)
@@ -262,7 +255,7 @@ def _table_tasks(ctx: _Context, roles: dict[str, int]) -> list[Task]:
             task = _new_task(ctx, row, title_raw, title, code or None, ctx.parent)
         _fill(task, row, roles, ctx)
         tasks.append(task)
-        _mark(row, "task")
+        row.mark("task")
     flush()
     return tasks
 
@@ -299,7 +292,7 @@ def extract_tasks(doc: Document) -> None:
                 **table.where(),
             )
             for row in table.rows:
-                _mark(row, "diagnostic")
+                row.mark("diagnostic")
             continue
         doc.tasks.extend(_table_tasks(_Context(doc, table, agencies), roles))
     doc.tasks.extend(extract_duties(doc))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.extract.tables import classify_header
+from pipeline.extract.tables import classify_header, is_continuation
 from pipeline.model import BBox, Cell, Document, Line, Row, Table
 from pipeline.normalize.fold import fold
 
@@ -40,14 +40,6 @@ def clean_cell(text: str | None) -> str:
 
 def _key(texts: list[str]) -> str:
     return "".join(fold(t) for t in texts).replace(" ", "")
-
-
-def _breaks_page(cells: list[str]) -> bool:
-    """The tab-separated rule: empty first cell, text starting in lower case or punctuation."""
-    if cells[0]:
-        return False
-    first = next((c for c in cells[1:] if c), "")
-    return bool(first) and (first[0].islower() or not first[0].isalnum())
 
 
 def union(a: BBox | None, b: BBox | None) -> BBox | None:
@@ -93,7 +85,7 @@ def add_table(doc: Document, grid: list[GridRow], layout: str, stage: str = "rea
             raw=line.text,
         )
         target = rows[-1] if rows else header
-        if target is not None and broken and _breaks_page(texts):
+        if target is not None and broken and is_continuation(texts):
             _merge(target, row)
         elif header is None:
             header = row
