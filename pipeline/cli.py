@@ -1,4 +1,4 @@
-"""Command line: `python -m pipeline run|schema|eval|compare ...`.
+"""Command line: `python -m pipeline run|schema|eval|compare|report|export ...`.
 
 Exit codes: 0 every document processed, 1 some failed or were skipped (the rest are written),
 2 usage error.
@@ -124,16 +124,22 @@ def _summary(console: Console, documents) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from pipeline.reference import ReferenceFileError
     from pipeline.report import write_report
 
+    console = Console(stderr=True)
     if not (args.pred / "indicators.parquet").exists():
-        Console(stderr=True).print(f"[red]No outputs in {args.pred}: run `python -m pipeline run` first[/red]")
+        console.print(f"[red]No outputs in {args.pred}: run `python -m pipeline run` first[/red]")
         return 2
     if args.reference and not args.reference.exists():
-        Console(stderr=True).print(f"[red]Reference targets file not found: {args.reference}[/red]")
+        console.print(f"[red]Reference targets file not found: {args.reference}[/red]")
         return 2
-    path = write_report(args.pred, args.out, args.reference)
-    Console(stderr=True).print(f"Wrote {path}")
+    try:
+        path = write_report(args.pred, args.out, args.reference)
+    except ReferenceFileError as exc:
+        console.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
+        return 2
+    console.print(f"Wrote {path}")
     return 0
 
 
@@ -172,34 +178,37 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    import pandas as pd
-
-    from pipeline.link.catalog import Catalog
-    from pipeline.link.compare import comparison_rows, wide_table
-    from pipeline.outputs import to_table, write_csv, write_parquet
+    from pipeline.export import build_comparison, write_comparison, write_xlsx
 
     console = Console(stderr=True)
-    try:
-        indicators = pd.read_parquet(args.pred / "indicators.parquet")
-        documents = pd.read_parquet(args.pred / "documents.parquet")
-    except FileNotFoundError as exc:
-        console.print(f"[red]{exc}: run `python -m pipeline run` first[/red]")
+    if not (args.pred / "indicators.parquet").exists() or not (args.pred / "documents.parquet").exists():
+        console.print(f"[red]No outputs in {args.pred}: run `python -m pipeline run` first[/red]")
         return 2
-    cat_path = args.pred / "catalog.parquet"
-    catalog = pd.read_parquet(cat_path) if cat_path.exists() else pd.DataFrame(Catalog.load().rows())
-    rows = comparison_rows(indicators, documents, catalog, args.year)
+    cmp = build_comparison(args.pred, args.year)
     out = args.out or args.pred
-    table = to_table("comparison", rows)
-    write_parquet(table, out / "comparison.parquet")
-    write_csv(table.to_pandas(), out / "comparison.csv")
-    write_csv(wide_table(rows), out / "comparison_wide.csv")
+    written = write_comparison(cmp, out)
+    if args.xlsx:
+        written.append(write_xlsx(args.pred, args.xlsx, args.year))
+    rows = cmp.rows
     targets = [r for r in rows if r["status"] == "target"]
+    roles = cmp.plans["role"].value_counts().to_dict() if not cmp.plans.empty else {}
     console.print(
         f"{len(targets)} targets for {len({r['indicator_id'] for r in targets})} indicators in "
-        f"{len({r['commune'] for r in rows})} communes ({args.year}); "
-        f"{len(rows) - len(targets)} indicator x commune gaps. Wrote comparison.parquet, comparison.csv, "
-        f"comparison_wide.csv to {out}"
+        f"{len({r['commune_key'] for r in rows})} communes ({args.year or 'all years'}); "
+        f"{len(rows) - len(targets)} indicator x commune gaps; plans: {roles.get('current', 0)} current, "
+        f"{roles.get('superseded', 0)} superseded, {roles.get('duplicate', 0)} duplicate files. "
+        f"Wrote {', '.join(p.name for p in written)}"
     )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pipeline.export import write_xlsx
+
+    if not (args.pred / "indicators.parquet").exists():
+        Console(stderr=True).print(f"[red]No outputs in {args.pred}: run `python -m pipeline run` first[/red]")
+        return 2
+    Console(stderr=True).print(f"Wrote {write_xlsx(args.pred, args.xlsx, args.year)}")
     return 0
 
 
@@ -247,9 +256,10 @@ def build_parser() -> argparse.ArgumentParser:
     ev.set_defaults(func=cmd_eval)
 
     cmp = sub.add_parser("compare", help="indicator x commune table of targets for one year (Parquet and CSV)")
-    cmp.add_argument("--year", type=int, required=True, help="target year to compare, e.g. 2026")
+    cmp.add_argument("--year", type=int, default=None, help="target year to compare, e.g. 2026 (default: every year)")
     cmp.add_argument("--pred", type=Path, default=DEFAULT_OUTPUT, help=f"run output folder (default: {DEFAULT_OUTPUT})")
     cmp.add_argument("--out", type=Path, default=None, help="where to write the comparison (default: --pred)")
+    cmp.add_argument("--xlsx", type=Path, default=None, help="also write an Excel workbook of every table here")
     cmp.set_defaults(func=cmd_compare)
 
     rep = sub.add_parser("report", help="self-contained HTML report comparing communes' targets (for the province)")
@@ -259,9 +269,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--reference",
         type=Path,
         default=None,
-        help="CSV of the province's own targets: indicator_id,year,comparator,value",
+        help="CSV of the province's own targets (',' or ';'; template: pipeline/resources/reference_template.csv)",
     )
     rep.set_defaults(func=cmd_report)
+
+    exp = sub.add_parser("export", help="one Excel workbook: a sheet per table and the commune comparison")
+    exp.add_argument("--pred", type=Path, default=DEFAULT_OUTPUT, help=f"run output folder (default: {DEFAULT_OUTPUT})")
+    exp.add_argument("--xlsx", type=Path, default=Path("plan57.xlsx"), help="workbook to write (default: plan57.xlsx)")
+    exp.add_argument("--year", type=int, default=None, help="compare one target year only (default: every year)")
+    exp.set_defaults(func=cmd_export)
     return parser
 
 

@@ -59,7 +59,7 @@ def write_parquet(table: pa.Table, path: Path) -> None:
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    atomic_write(Path(path), lambda tmp: frame.to_csv(tmp, index=False))
+    atomic_write(Path(path), lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8-sig"))  # BOM: Excel reads UTF-8
 
 
 def write_rows(name: str, rows: Iterable[dict], out_dir: Path) -> Path:
