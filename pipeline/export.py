@@ -73,7 +73,11 @@ def write_comparison(cmp: Comparison, out: Path) -> list[Path]:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, rows in (("comparison", cmp.rows), ("comparison_detail", cmp.detail)):
+    for name, rows in (
+        ("comparison", cmp.rows),
+        ("comparison_detail", cmp.detail),
+        ("plans", cmp.plans.to_dict("records")),
+    ):
         write_parquet(to_table(name, rows), out / f"{name}.parquet")
         written.append(out / f"{name}.parquet")
     for name, frame in comparison_frames(cmp).items():

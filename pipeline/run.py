@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import rows as R
+from pipeline._entry import entry_point
 from pipeline.config import Limits, RunConfig
 from pipeline.executors import DocumentTimeout, call_with_deadline, run_dask, run_processes, run_serial
 from pipeline.model import Diagnostic, Document
@@ -420,3 +421,6 @@ def write_outputs(outcomes: list[Outcome], out_dir: Path, linked=None) -> dict[s
         written["review"] = write_rows("review", linked.review, out_dir)
         written["review.csv"] = write_review_csv(linked.review, out_dir)
     return written
+
+
+entry_point(__name__, "run")  # `from pipeline import run; run(paths, out)`: pipeline/api.py

@@ -8,6 +8,7 @@ from builders import render_pdf, seed_items
 from conftest import _process, seed
 
 from pipeline import rows as R
+from pipeline.export import write_comparison
 from pipeline.link.communes import commune_key, name_key
 from pipeline.link.compare import compare, number_vi, target_text, wide_table
 from pipeline.link.linking import link_rows
@@ -79,6 +80,9 @@ def test_plan_as_text_and_pdf_counts_once(seed_docs, tmp_path):
     duplicate = next(d for d, role in roles.items() if role == "duplicate")
     assert all(duplicate not in (r["doc_id"] or "") for r in cmp.detail)
     assert all(r["duplicate_files"] for r in cmp.rows)
+    write_comparison(cmp, tmp_path / "out")
+    plans = pd.read_csv(tmp_path / "out" / "plans.csv", encoding="utf-8-sig")
+    assert sorted(plans["role"]) == ["current", "duplicate"] and "trùng" in plans["reason"].dropna().iloc[0]
 
 
 def test_amendment_supersedes_the_plan_it_amends(seed_docs, tmp_path):

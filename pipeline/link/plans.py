@@ -110,7 +110,7 @@ def plan_roles(documents: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFram
             out.append(_role(current, key, "current", 0, None, None))
             for rank, doc in enumerate(plans[1:], start=1):
                 out.append(_role(doc, key, "superseded", rank, current.doc_id, f"được thay thế bởi {_label(current)}"))
-    return pd.DataFrame(out, columns=["doc_id", "commune_key", "role", "rank", "of", "reason"])
+    return pd.DataFrame(out, columns=["doc_id", "commune_key", "role", "rank", "of", "reason"], dtype=object)
 
 
 def _recency(doc: pd.Series) -> tuple:
