@@ -164,3 +164,20 @@ def test_vietnamese_number_format():
     assert number_vi(0.63) == "0,63" and number_vi(1500) == "1.500" and number_vi(90) == "90"
     assert target_text({"status": "target", "comparator": ">=", "value": 0.63, "unit": "index"}) == "≥ 0,63"
     assert target_text({"status": "target", "comparator": ">=", "value": 90.0, "unit": "percent"}) == "≥ 90%"
+
+
+def test_a_trajectory_comes_from_one_source_row():
+    """Two rows for one indicator: a lone 2030 value and a row with a value per year. Mixing them year by
+    year (as max(value) did) would draw 70 -> 20 -> 30 -> 40; the comparison keeps the row's own series."""
+    lone = _row("table", 70, line=5) | {"target_year": 2030}
+    series = [
+        _row("table", v, line=9) | {"target_year": y, "row_id": f"d1:9:{k}"}
+        for k, (y, v) in enumerate([(2030, 10), (2035, 20), (2040, 30), (2045, 40)], start=1)
+    ]
+    documents = pd.DataFrame([{"doc_id": "d1", "source_file": "a.txt", "commune": "Xã A", "status": "ok"}])
+    catalog = pd.DataFrame([{"indicator_id": "HT01", "name": "Tỷ lệ phủ sóng 5G", "domain": "d", "unit": "percent"}])
+    cmp = compare(pd.DataFrame([lone, *series]), documents, catalog, None)
+    values = [r["value"] for r in sorted(cmp.rows, key=lambda r: r["target_year"])]
+    assert values == [10, 20, 30, 40]
+    (dropped,) = [r for r in cmp.detail if not r["chosen"]]
+    assert dropped["value"] == 70 and "nhiều năm hơn" in dropped["reason"]

@@ -8,10 +8,12 @@ gaps are as visible as targets.
 Choice rule, when several rows give a commune's target for one indicator and year (a plan states
 it in a table and in prose, with qualifiers, or two plans state it), the first by:
   1. the most recent plan that states it (current before superseded; duplicates never count);
-  2. a table row before a target stated in prose;
-  3. a target without a qualifier ('đối với trường mầm non') before a qualified one;
-  4. a numeric target before a text one;
-  5. the higher link score, then the earlier line.
+  2. the source row giving the indicator for more years, so a commune's trajectory is one row's
+     (mixing two rows year by year draws false drops such as 70 -> 20 -> 30 -> 40);
+  3. a table row before a target stated in prose;
+  4. a target without a qualifier ('đối với trường mầm non') before a qualified one;
+  5. a numeric target before a text one;
+  6. the higher link score, then the earlier line.
 Every candidate, chosen or not, is in the detail table with the reason.
 """
 
@@ -28,7 +30,15 @@ from pipeline.schema import schema
 
 _SIGN = {">=": "≥ ", ">": "> ", "<=": "≤ ", "<": "< ", "=": ""}
 _UNIT = {"percent": "%"}
-_RULES = ("kế hoạch mới hơn", "bảng trước văn bản", "không kèm điều kiện", "có số liệu", "điểm liên kết cao hơn")
+_RULES = (
+    "kế hoạch mới hơn",
+    "dòng cho nhiều năm hơn",
+    "bảng trước văn bản",
+    "không kèm điều kiện",
+    "có số liệu",
+    "điểm liên kết cao hơn",
+    "dòng xuất hiện trước",
+)
 
 
 @dataclass
@@ -61,20 +71,25 @@ def compare(indicators: pd.DataFrame, documents: pd.DataFrame, catalog: pd.DataF
         row = _base(entry, doc, names) | _target(r, entry) | {"doc_number": labels[r.doc_id], "_rank": rank[r.doc_id]}
         candidates.setdefault((entry.indicator_id, doc.commune_key, int(r.target_year)), []).append(row)
 
+    spans: dict[tuple, int] = {}  # (indicator, commune, source row) -> years it gives
+    for (iid, key, _), rows in candidates.items():
+        for row in rows:
+            spans[(iid, key, _series(row))] = spans.get((iid, key, _series(row)), 0) + 1
     out, detail = [], []
-    for (_, key, _), rows in candidates.items():
+    for (iid, key, _), rows in candidates.items():
+        for row in rows:
+            row["_span"] = spans[(iid, key, _series(row))]
         rows.sort(key=_order)
         for i, row in enumerate(rows):
             detail.append({**row, "chosen": i == 0, "reason": _why(rows[0], row) if i else _RULE_DOC})
-        chosen = {k: v for k, v in rows[0].items() if k != "_rank"}
+        chosen = {k: v for k, v in rows[0].items() if not k.startswith("_")}
         chosen |= {
             "n_values": len(rows),
             "plans_superseded": superseded.get(key),
             "duplicate_files": duplicates.get(key),
         }
         out.append(chosen)
-    for d in detail:
-        d.pop("_rank", None)
+    detail = [{k: v for k, v in d.items() if not k.startswith("_")} for d in detail]
 
     keys = sorted(set(docs["commune_key"]))
     by_key = {k: info[next(d for d in info if info[d].commune_key == k)] for k in keys}
@@ -103,9 +118,15 @@ def comparison_rows(
     return compare(indicators, documents, catalog, year).rows
 
 
+def _series(row: dict) -> str:
+    """The source row a value comes from: a table row gives one value per year column."""
+    return (row["row_id"] or "").rsplit(":", 1)[0]
+
+
 def _order(row: dict) -> tuple:
     return (
         row["_rank"],
+        -row["_span"],
         row["source"] != "table",
         bool(row["qualifier"]),
         row["value"] is None,
@@ -116,10 +137,10 @@ def _order(row: dict) -> tuple:
 
 def _why(chosen: dict, other: dict) -> str:
     """The first rule of the choice that put `chosen` before `other`."""
-    for rule, a, b in zip(_RULES, _order(chosen), _order(other), strict=False):
+    for rule, a, b in zip(_RULES, _order(chosen), _order(other), strict=True):
         if a != b:
             return f"không chọn: {rule}"
-    return "không chọn: trùng giá trị, giữ dòng đầu tiên"
+    return "không chọn: cùng dòng nguồn"
 
 
 def _plan_notes(roles: pd.DataFrame, labels: dict[str, str]) -> tuple[dict, dict]:
