@@ -163,6 +163,12 @@ def test_dashboard_in_headless_chromium(outputs, tmp_path):
         assert browser.js("document.querySelectorAll('details.ind .bar-row').length") == 3  # missing communes shown
         browser.js("document.querySelector('details.ind th.sort[data-k=\"v\"]').click()")
         desktop = browser.screenshot(tmp_path / "desktop.png")
+        _set(browser, "search", "", "input")
+        browser.call("Emulation.setEmulatedMedia", media="print")
+        browser.js("window.dispatchEvent(new Event('beforeprint'))")  # printing draws every indicator
+        assert browser.js("document.querySelectorAll('details.ind[open] .bar-row').length") == 3 * 2
+        assert browser.call("Page.printToPDF", printBackground=True)["data"]
+        browser.call("Emulation.setEmulatedMedia", media="")
         browser.open(url, 400, 800, mobile=True)
         assert browser.js("document.documentElement.scrollWidth") <= 400
         phone = browser.screenshot(tmp_path / "phone.png")

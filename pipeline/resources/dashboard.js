@@ -162,7 +162,10 @@
   });
   $("year").addEventListener("change", (e) => { state.year = Number(e.target.value); render(); });
   $("search").addEventListener("input", (e) => { state.q = e.target.value; render(); });
-  window.addEventListener("beforeprint", () => document.querySelectorAll("details.ind").forEach((d) => (d.open = true)));
+  // Printing shows every indicator: open and draw them now (toggle events would come after the snapshot).
+  window.addEventListener("beforeprint", () => document.querySelectorAll("details.ind").forEach((d) => {
+    if (!d.open) { d.open = true; indicatorDetail(d, d.dataset.id); }
+  }));
   staticSections();
   render();
 })();
