@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -96,30 +97,31 @@ def _cell(value):
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
+def _bold(sheet, value) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = Font(bold=True)
+    return cell
+
+
 def write_xlsx(pred: Path, path: Path, year: int | None = None) -> Path:
     """One workbook: a sheet per table (those present) and the comparison of all years (or `year`)."""
     frames = comparison_frames(build_comparison(pred, year))
     frames |= {name: read_table(pred, name) for name in SHEETS if name not in frames}
     titles = column_titles()
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)  # streams rows: a province's workbook has tens of thousands
     for name, sheet_name in SHEETS.items():
         frame = frames.get(name)
         if frame is None or (frame.empty and not len(frame.columns)):
             continue
         sheet = book.create_sheet(sheet_name)
-        sheet.append([titles.get(str(c), str(c)) for c in frame.columns])
+        header = [titles.get(str(c), str(c)) for c in frame.columns]
+        for i, title in enumerate(header, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = min(50, max(10, len(title) + 2))
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(header), 1))}{len(frame) + 1}"
+        sheet.append([_bold(sheet, title) for title in header])
         for row in frame.itertuples(index=False):
             sheet.append([_cell(v) for v in row])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-        last = get_column_letter(max(len(frame.columns), 1))
-        sheet.auto_filter.ref = f"A1:{last}{len(frame) + 1}"
-        for i, col in enumerate(frame.columns, start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = min(
-                50, max(10, len(titles.get(str(col), str(col))) + 2)
-            )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, lambda tmp: book.save(tmp))
