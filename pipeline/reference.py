@@ -43,8 +43,12 @@ def parse_value(text: str) -> tuple[str, float]:
     return _SIGNS.get(m[1] or "", ">="), float(m[2].replace(",", "."))
 
 
-def read_reference(path: Path) -> pd.DataFrame:
-    """indicator_id, year, comparator, value — one row per reference target."""
+def read_reference(path: Path, known_ids: set[str] | None = None) -> pd.DataFrame:
+    """indicator_id, year, comparator, value — one row per reference target.
+
+    With `known_ids` (the catalog's), an indicator id outside it is a bad row: a typo would
+    otherwise show every commune as lacking an indicator nobody has heard of.
+    """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -67,6 +71,8 @@ def read_reference(path: Path) -> pd.DataFrame:
         try:
             if not row.get("indicator_id"):
                 raise ValueError("thiếu mã chỉ tiêu")
+            if known_ids is not None and row["indicator_id"] not in known_ids:
+                raise ValueError(f"mã chỉ tiêu {row['indicator_id']!r} không có trong danh mục (catalog.csv)")
             year = int(float(row.get("year", "").replace(",", ".")))
             comparator, value = parse_value(row.get("value", ""))
             if row.get("comparator"):

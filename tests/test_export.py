@@ -100,3 +100,11 @@ def test_bad_reference_row_is_named_in_one_line(pred, tmp_path, capsys):
     path.write_text("chỉ tiêu\nHT01\n", encoding="utf-8")
     with pytest.raises(ReferenceFileError, match="dòng 1: thiếu cột"):
         read_reference(path)
+
+
+def test_reference_with_an_unknown_indicator_is_a_bad_row(pred, tmp_path, capsys):
+    path = tmp_path / "ref.csv"
+    path.write_text("indicator_id,year,value\nHT01,2026,90\nHT0l,2026,80\n", encoding="utf-8")
+    code = main(["report", "--pred", str(pred), "--out", str(tmp_path / "r.html"), "--reference", str(path)])
+    err = capsys.readouterr().err
+    assert code == 2 and "dòng 3" in err and "HT0l" in err and not (tmp_path / "r.html").exists()

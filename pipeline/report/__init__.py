@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pipeline.outputs import atomic_write
 from pipeline.reference import read_reference
-from pipeline.report.data import dashboard_data
+from pipeline.report.data import catalog_names, dashboard_data
 
 _RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 TITLE = "So sánh chỉ tiêu khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số giữa các xã"
@@ -27,8 +27,9 @@ def _json(data: dict) -> str:
 
 
 def build_report(pred: Path, reference: Path | None = None, report_dir: Path | None = None) -> str:
-    ref = read_reference(reference) if reference else None
-    data = dashboard_data(Path(pred), ref, Path(report_dir or Path.cwd()))
+    catalog = catalog_names(Path(pred))
+    ref = read_reference(reference, set(catalog)) if reference else None
+    data = dashboard_data(Path(pred), ref, Path(report_dir or Path.cwd()), catalog)
     data["generated"] = datetime.now(UTC).strftime("%d/%m/%Y %H:%M UTC")
     data["reference_file"] = Path(reference).name if reference else None
     css = (_RESOURCES / "dashboard.css").read_text(encoding="utf-8")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.export import build_comparison, read_table
+from pipeline.link.catalog import Catalog
 from pipeline.link.communes import display_names, with_commune_key
 from pipeline.link.compare import number_vi, target_text
 from pipeline.link.plans import plan_labels
@@ -25,7 +26,14 @@ _SIGN = {">=": "≥ ", ">": "> ", "<=": "≤ ", "<": "< ", "=": ""}
 EXAMPLES = 5  # source examples listed per diagnostic code
 
 
-def dashboard_data(pred: Path, reference: pd.DataFrame | None, report_dir: Path) -> dict:
+def catalog_names(pred: Path) -> dict[str, tuple[str, str | None]]:
+    """indicator_id -> (name, domain) from the run's catalog (the shipped one when the run has none)."""
+    catalog = read_table(pred, "catalog")
+    rows = catalog.to_dict("records") if not catalog.empty else Catalog.load().rows()
+    return {r["indicator_id"]: (r["name"], r.get("domain")) for r in rows}
+
+
+def dashboard_data(pred: Path, reference: pd.DataFrame | None, report_dir: Path, catalog: dict) -> dict:
     cmp = build_comparison(pred)
     documents = with_commune_key(read_table(pred, "documents"))
     ok = documents[documents["status"] == "ok"] if "status" in documents else documents
@@ -34,8 +42,7 @@ def dashboard_data(pred: Path, reference: pd.DataFrame | None, report_dir: Path)
     cells = [_cell(r, ref, report_dir) for r in cmp.rows]
     cells += _reference_gaps(cells, ref, sorted(names))
     units = {r["indicator_id"]: r.get("unit") for r in sorted(cmp.rows, key=lambda r: r["status"] == "target")}
-    indicators = {r["indicator_id"]: (r["indicator_name"], r["domain"]) for r in cmp.rows}
-    indicators |= {i: (i, None) for i, _ in ref if i not in indicators}
+    indicators = {i: catalog.get(i, (i, None)) for i in {c["i"] for c in cells}}
     years = sorted({c["y"] for c in cells})
     targets = Counter(c["y"] for c in cells if c["s"] != "missing")
     return {
@@ -43,7 +50,6 @@ def dashboard_data(pred: Path, reference: pd.DataFrame | None, report_dir: Path)
         "indicators": [
             {"id": i, "name": n, "domain": d or "", "unit": label("unit", units.get(i))}
             for i, (n, d) in sorted(indicators.items())
-            if any(c["i"] == i for c in cells)
         ],
         "years": years,
         "year": targets.most_common(1)[0][0] if targets else (years[0] if years else None),
