@@ -50,6 +50,12 @@ def test_commune_key_keeps_provinces_and_districts_apart():
     assert commune_key("Đồng Nai", "Huyện A", "Tân Phú") != commune_key("Đồng Nai", "Huyện B", "Tân Phú")
 
 
+def test_plans_naming_no_commune_never_merge():
+    assert commune_key("Huế", None, None, "a1") != commune_key("Huế", None, None, "b2")
+    assert commune_key(None, None, "Tân Phú", "a1") == commune_key(None, None, "Tân Phú", "b2")
+    assert commune_key("Huế", "Quận 1", None, "a1") == commune_key("Huế", "Quận 1", None, "b2")  # one district's plans
+
+
 def test_same_named_communes_of_two_provinces_stay_apart(seed_docs, tmp_path):
     other = _variant(tmp_path, "tan_phu_other.txt", [("Đồng Nai", "Tuyên Quang")])
     assert other.metadata.commune == seed_docs["004"].metadata.commune

@@ -43,9 +43,15 @@ def name_key(name: object) -> str:
     return "-".join(words)
 
 
-def commune_key(province: object, district: object, commune: object) -> str:
-    """'dong-nai/?/tan-phu': the identity of the commune issuing a plan."""
-    return "/".join(name_key(p) for p in (province, district, commune))
+def commune_key(province: object, district: object, commune: object, doc_id: str | None = None) -> str:
+    """'dong-nai/?/tan-phu': the identity of the commune issuing a plan.
+
+    When neither commune nor district is known, nothing says two plans share an issuer: the key then
+    ends in '#<doc_id>' so such a plan stands alone instead of merging with every other unnamed one.
+    """
+    parts = [name_key(p) for p in (province, district, commune)]
+    key = "/".join(parts)
+    return f"{key}#{doc_id}" if doc_id and parts[1:] == [UNKNOWN, UNKNOWN] else key
 
 
 def with_commune_key(documents: pd.DataFrame) -> pd.DataFrame:
@@ -54,7 +60,8 @@ def with_commune_key(documents: pd.DataFrame) -> pd.DataFrame:
     for col in KEY_PARTS:
         if col not in out:
             out[col] = None
-    out["commune_key"] = [commune_key(*parts) for parts in zip(*(out[c] for c in KEY_PARTS), strict=True)]
+    columns = [out[c] for c in (*KEY_PARTS, "doc_id")]
+    out["commune_key"] = [commune_key(*parts) for parts in zip(*columns, strict=True)]
     return out
 
 
@@ -62,9 +69,11 @@ def display_names(documents: pd.DataFrame) -> dict[str, str]:
     """commune_key -> label for tables: the commune's name, with its province when two keys share a name."""
     docs = with_commune_key(documents)
     names: dict[str, str] = {}
-    for key, commune, source in zip(docs["commune_key"], docs["commune"], docs["source_file"], strict=True):
-        if key not in names or not isinstance(names[key], str):
-            names[key] = commune if isinstance(commune, str) and commune else Path(str(source)).name
+    for key, *parts in zip(
+        docs["commune_key"], docs["commune"], docs["district"], docs["province"], docs["source_file"], strict=True
+    ):
+        if key not in names:  # the commune; for a district or province plan, its issuer; else the file
+            names[key] = next((p for p in parts[:3] if isinstance(p, str) and p), Path(str(parts[3])).name)
     counts = pd.Series([fold(n) for n in names.values()]).value_counts()
     provinces = dict(zip(docs["commune_key"], docs["province"], strict=True))
     labels = {
