@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
@@ -108,3 +110,23 @@ def test_reference_with_an_unknown_indicator_is_a_bad_row(pred, tmp_path, capsys
     code = main(["report", "--pred", str(pred), "--out", str(tmp_path / "r.html"), "--reference", str(path)])
     err = capsys.readouterr().err
     assert code == 2 and "dòng 3" in err and "HT0l" in err and not (tmp_path / "r.html").exists()
+
+
+def _cp1258(text: str) -> bytes:
+    """As Excel's plain 'CSV' save on Vietnamese Windows: precomposed where the code page has it, else combining."""
+    out = b""
+    for ch in text:
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            base = unicodedata.normalize("NFD", ch)
+            out += unicodedata.normalize("NFC", base[:-1]).encode("cp1258") + base[-1].encode("cp1258")
+    return out
+
+
+@pytest.mark.parametrize("encode", [_cp1258, lambda t: t.encode("utf-16")])
+def test_reference_in_excel_encodings(tmp_path, encode):
+    path = tmp_path / "ref.csv"
+    path.write_bytes(encode("Mã chỉ tiêu;Năm;Chỉ tiêu tỉnh\r\nHT01;2026;85%\r\n"))
+    expected = [{"indicator_id": "HT01", "year": 2026, "comparator": ">=", "value": 85.0}]
+    assert read_reference(path).to_dict("records") == expected
