@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,9 +21,20 @@ _RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 TITLE = "So sánh chỉ tiêu khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số giữa các xã"
 
 
+def _plain(value):
+    """NaN (pandas' missing float) -> None: JSON has no NaN, and one would blank the whole page."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
 def _json(data: dict) -> str:
     """JSON safe inside <script>: no '</script>' or '<!--' can close or confuse the element."""
-    text = json.dumps(data, ensure_ascii=False, default=str, separators=(",", ":"))
+    text = json.dumps(_plain(data), ensure_ascii=False, default=str, separators=(",", ":"), allow_nan=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

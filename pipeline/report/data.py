@@ -152,7 +152,16 @@ def _tasks(tasks: pd.DataFrame, documents: pd.DataFrame) -> list[dict]:
     for r in tasks.itertuples(index=False):
         year, order, category = _deadline(r)
         agency = r.lead_agency if isinstance(r.lead_agency, str) and r.lead_agency else "Chưa rõ cơ quan chủ trì"
-        out.append({"c": keys.get(r.doc_id), "y": year, "o": order, "q": category, "a": agency, "t": r.title or ""})
+        out.append(
+            {
+                "c": keys.get(r.doc_id),
+                "y": year,
+                "o": order,
+                "q": category,
+                "a": agency,
+                "t": r.title if isinstance(r.title, str) else "",
+            }
+        )
     return out
 
 
