@@ -7,25 +7,15 @@ import unicodedata
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from seed_outputs import write_seed_outputs
 
 from pipeline.cli import main
-from pipeline.outputs import write_rows
 from pipeline.reference import TEMPLATE, ReferenceFileError, parse_value, read_reference
 
 
 @pytest.fixture(scope="module")
 def pred(seed_docs, tmp_path_factory):
-    from pipeline import rows as R
-    from pipeline.link.linking import link_rows
-
-    out = tmp_path_factory.mktemp("pred")
-    indicators = [r for d in seed_docs.values() for r in R.indicator_rows(d)]
-    documents = [R.document_row(d) for d in seed_docs.values()]
-    result = link_rows(indicators, documents)
-    for name, rows in (("indicators", indicators), ("documents", documents), ("catalog", result.catalog)):
-        write_rows(name, rows, out)
-    write_rows("tasks", [r for d in seed_docs.values() for r in R.task_rows(d)], out)
-    return out
+    return write_seed_outputs(seed_docs, tmp_path_factory.mktemp("pred"))
 
 
 def test_workbook_has_a_sheet_per_table_in_vietnamese(pred, tmp_path, seed_docs):

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from browser import CHROMIUM, Browser
+from seed_outputs import write_seed_outputs
 
 from pipeline.outputs import write_rows
 from pipeline.report import write_report
@@ -176,3 +177,25 @@ def test_dashboard_in_headless_chromium(outputs, tmp_path):
     finally:
         browser.close()
     assert desktop.stat().st_size > 20_000 and phone.stat().st_size > 20_000  # a blank page is a few KB
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian package chromium not installed (make system-deps installs it)")
+def test_dashboard_of_the_seed_plans(seed_docs, tmp_path):
+    pred = write_seed_outputs(seed_docs, tmp_path / "out")
+    report = write_report(pred, tmp_path / "report.html")
+    data = _data(report.read_text(encoding="utf-8"))
+    assert {c["name"] for c in data["communes"]} == {d.metadata.commune for d in seed_docs.values()}
+    assert len(data["indicators"]) > 20 and data["year"] in data["years"]
+    browser = Browser(tmp_path / "profile")
+    try:
+        browser.open(report.as_uri(), 400, 800, mobile=True)
+        browser.js("document.querySelectorAll('details').forEach(d => d.open = true)")
+        text = browser.js("document.body.innerText")
+        assert browser.js("document.documentElement.scrollWidth") <= 400
+        assert browser.errors == []
+    finally:
+        browser.close()
+    words = set(re.findall(r"\w+", text.lower()))
+    assert not words & {"nan", "none", "null", "undefined", "percent", "index"}  # no code leaks into the page
+    assert "Không có thời hạn" in text and "Thường xuyên" in text and "Quý" in text

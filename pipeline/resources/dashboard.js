@@ -79,7 +79,7 @@
       const w = x.value == null ? 0 : (100 * x.value) / top;
       const ref = opts.ref != null ? '<span class="bref" style="left:' + ((100 * opts.ref) / top).toFixed(1) + '%" title="Chỉ tiêu tỉnh"></span>' : "";
       return '<div class="bar-row"><span class="bl">' + esc(x.label) + '</span><span class="bt"><span class="bf ' + (x.cls || "count") +
-        '" style="width:' + w.toFixed(1) + '%"></span>' + ref + '<span class="bv">' + esc(x.text) + "</span></span></div>";
+        '" style="width:' + w.toFixed(1) + '%"></span>' + ref + '<span class="bv" title="' + esc(x.text) + '">' + esc(x.text) + "</span></span></div>";
     }).join("") + "</div>";
   }
 
