@@ -14,8 +14,10 @@ documents are retried one at a time, so only the one that crashes it again is re
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import inspect
 import multiprocessing
+import resource
 import signal
 import sys
 import threading
@@ -30,9 +32,15 @@ from pipeline.config import Limits
 
 # Extra seconds the parent waits beyond the worker's own alarm before it kills the worker.
 GRACE_SECONDS = 10.0
+PR_SET_PDEATHSIG = 1
+SCHEDULER_TIMEOUT = "20s"  # to connect to a given Dask scheduler
 
 Work = Callable[[Any, Limits], Any]
 Fail = Callable[[Any, str, str], Any]  # (job, message, code) -> outcome
+
+
+class SchedulerUnreachable(Exception):
+    """The given Dask scheduler does not answer (a user error: wrong address, cluster down)."""
 
 
 class DocumentTimeout(BaseException):
@@ -62,11 +70,6 @@ def hard_deadline(limits: Limits) -> float:
     return 2 * limits.max_seconds + GRACE_SECONDS
 
 
-def run_serial(jobs: Iterable, work: Work, limits: Limits) -> Iterator[tuple[Any, Any]]:
-    for job in jobs:
-        yield job, work(job, limits)
-
-
 def _mp_context():
     # fork: workers start instantly and share the loaded vocabularies copy-on-write.
     methods = multiprocessing.get_all_start_methods()
@@ -91,6 +94,27 @@ def preload() -> None:
                     obj()
 
 
+def limit_worker(limits: Limits) -> None:
+    """Worker initializer: a cap on the address space, so a runaway document raises MemoryError (or
+    crashes its worker) instead of exhausting the machine; and death with the parent."""
+    with contextlib.suppress(ValueError, OSError):
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = limits.max_memory_bytes if hard == resource.RLIM_INFINITY else min(hard, limits.max_memory_bytes)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    die_with_parent()
+
+
+def die_with_parent() -> None:
+    """Linux: this process gets SIGKILL when its parent dies (no orphan keeps running after a kill)."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _pool(n_jobs: int, limits: Limits) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(n_jobs, mp_context=_mp_context(), initializer=limit_worker, initargs=(limits,))
+
+
 def run_processes(jobs: Iterable, work: Work, fail: Fail, limits: Limits, n_jobs: int) -> Iterator[tuple[Any, Any]]:
     pending = deque(jobs)
     if _mp_context().get_start_method() == "fork":
@@ -98,7 +122,7 @@ def run_processes(jobs: Iterable, work: Work, fail: Fail, limits: Limits, n_jobs
     suspects: deque = deque()  # jobs in flight when a worker crashed: retried alone
     window = 2 * n_jobs
     deadline = hard_deadline(limits)
-    pool = ProcessPoolExecutor(n_jobs, mp_context=_mp_context())
+    pool = _pool(n_jobs, limits)
     inflight: dict[Future, tuple[Any, float, bool]] = {}  # future -> (job, submitted, alone)
     try:
         while pending or suspects or inflight:
@@ -108,7 +132,14 @@ def run_processes(jobs: Iterable, work: Work, fail: Fail, limits: Limits, n_jobs
             alone_running = any(alone for _, _, alone in inflight.values())
             while pending and not suspects and not alone_running and len(inflight) < window:
                 job = pending.popleft()
-                inflight[pool.submit(work, job, limits)] = (job, time.monotonic(), False)
+                try:
+                    inflight[pool.submit(work, job, limits)] = (job, time.monotonic(), False)
+                except BrokenProcessPool:  # a worker just died: its futures report it below
+                    pending.appendleft(job)
+                    if not inflight:  # nothing left to report it: start afresh
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        pool = _pool(n_jobs, limits)
+                    break
             done, _ = wait(inflight, timeout=1.0, return_when=FIRST_COMPLETED)
             broken = []
             for fut in done:
@@ -138,7 +169,7 @@ def run_processes(jobs: Iterable, work: Work, fail: Fail, limits: Limits, n_jobs
             else:  # innocent documents in flight beside the stuck one: run them again
                 pending.extendleft(reversed([job for job, _, _ in inflight.values()]))
             inflight.clear()
-            pool = ProcessPoolExecutor(n_jobs, mp_context=_mp_context())
+            pool = _pool(n_jobs, limits)
     finally:
         if inflight:
             _kill(pool)
@@ -167,7 +198,10 @@ def run_dask(
 
     cluster = None
     if scheduler:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise SchedulerUnreachable(f"the Dask scheduler {scheduler} cannot be reached: {exc}") from None
     else:
         cluster = LocalCluster(n_workers=n_jobs, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
