@@ -170,12 +170,33 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not (args.pred / "indicators.parquet").exists():
         Console(stderr=True).print(f"[red]No outputs in {args.pred}: run `python -m pipeline run` first[/red]")
         return 2
-    if args.reference and not args.reference.exists():
-        Console(stderr=True).print(f"[red]Reference targets file not found: {args.reference}[/red]")
-        return 2
+    if args.reference:
+        _check_reference(args.reference)
     path = write_report(args.pred, args.out, args.reference)
     Console(stderr=True).print(f"Wrote {path}")
     return 0
+
+
+REFERENCE_COLUMNS = ("indicator_id", "year", "comparator", "value")
+
+
+def _check_reference(path: Path) -> None:
+    """The province's targets CSV is read before anything is written; a bad one is a one-line user error."""
+    import pandas as pd
+
+    try:
+        ref = pd.read_csv(path)
+    except FileNotFoundError:
+        raise UserError(f"reference targets file not found: {path}") from None
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise UserError(f"{path} is not a readable CSV: {str(exc).splitlines()[0] if str(exc) else exc!r}") from None
+    missing = [c for c in REFERENCE_COLUMNS if c not in ref.columns]
+    if missing:
+        raise UserError(f"{path} lacks the column(s) {', '.join(missing)} (expected {','.join(REFERENCE_COLUMNS)})")
+    for column in ("year", "value"):
+        bad = ref[pd.to_numeric(ref[column], errors="coerce").isna()]
+        if len(bad):
+            raise UserError(f"{path} line {bad.index[0] + 2}: {column} {bad[column].iloc[0]!r} is not a number")
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
