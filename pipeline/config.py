@@ -20,6 +20,8 @@ class Limits:
     max_memory_bytes: int = 4 * 1024 * 1024 * 1024
     # Pixels of one rendered page (OCR); a page over it is not rasterised (A4 at 300 dpi is ~8.7 million).
     max_page_pixels: int = 40_000_000
+    # Hard limit per PDF page (within max_seconds): a page over it is reported, the others are read.
+    max_page_seconds: float = 120.0
     ocr: bool = True
     ocr_language: str = "vie"
 

@@ -17,6 +17,7 @@ import contextlib
 import ctypes
 import inspect
 import multiprocessing
+import os
 import resource
 import signal
 import sys
@@ -26,6 +27,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any
 
 from pipeline.config import Limits
@@ -33,6 +35,7 @@ from pipeline.config import Limits
 # Extra seconds the parent waits beyond the worker's own alarm before it kills the worker.
 GRACE_SECONDS = 10.0
 PR_SET_PDEATHSIG = 1
+IN_WORKER = False  # set in pool workers by their initializer
 SCHEDULER_TIMEOUT = "20s"  # to connect to a given Dask scheduler
 
 Work = Callable[[Any, Limits], Any]
@@ -47,22 +50,31 @@ class DocumentTimeout(BaseException):
     """A document exceeded its time limit. A BaseException, so a stage's `except Exception` cannot swallow it."""
 
 
-def call_with_deadline(seconds: float, fn, *args):
-    """fn(*args), interrupted by DocumentTimeout after `seconds` (main thread only; elsewhere unbounded)."""
+def call_with_deadline(seconds: float, fn, *args, timeout: type[BaseException] = DocumentTimeout):
+    """fn(*args), interrupted by `timeout` after `seconds` (main thread only; elsewhere unbounded).
+
+    Nests: inside an enclosing deadline that comes first, that one applies; else the enclosing timer
+    is resumed with its remaining time when fn returns (e.g. a page limit within a document limit)."""
     usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if not usable:
         return fn(*args)
+    outer, _ = signal.getitimer(signal.ITIMER_REAL)
+    if outer and outer <= seconds:
+        return fn(*args)
 
     def _expired(signum, frame):
-        raise DocumentTimeout(f"over the limit of {seconds:g} s")
+        raise timeout(f"over the limit of {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, _expired)
+    started = time.monotonic()
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         return fn(*args)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer:
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 1e-3))
 
 
 def hard_deadline(limits: Limits) -> float:
@@ -102,6 +114,22 @@ def limit_worker(limits: Limits) -> None:
         cap = limits.max_memory_bytes if hard == resource.RLIM_INFINITY else min(hard, limits.max_memory_bytes)
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
     die_with_parent()
+    global IN_WORKER
+    IN_WORKER = True
+
+
+def kill_children() -> None:
+    """SIGKILL to the child processes of this worker (e.g. a Tesseract left running by an interrupted page),
+    then reaps them. Only in a pool worker: elsewhere the children are not ours to kill."""
+    if not IN_WORKER:
+        return
+    me = os.getpid()
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            if int(stat_file.read_text().rsplit(")", 1)[1].split()[1]) == me:
+                pid = int(stat_file.parent.name)
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
 
 
 def die_with_parent() -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pipeline import rows as R
 from pipeline.config import Limits
-from pipeline.executors import DocumentTimeout, call_with_deadline
+from pipeline.executors import DocumentTimeout, call_with_deadline, kill_children
 from pipeline.inputs import InputError, find_inputs, open_regular, read_regular, source_name
 from pipeline.model import Diagnostic, Document
 from pipeline.outputs import write_rows
@@ -28,7 +28,10 @@ from pipeline.stages import STAGES
 
 OUTPUT_TABLES = ("documents", "headings", "indicators", "tasks", "diagnostics")
 # over a limit, or not to be read: skipped, not failed
-SKIP_CODES = ("too_large", "too_many_pages", "too_slow", "too_much_memory", "not_regular_file", "symlink_outside")
+SKIP_CODES = (
+    *("too_large", "too_many_pages", "too_slow", "too_much_memory", "page_too_large"),
+    *("not_regular_file", "symlink_outside"),
+)
 LINK_ORDER = 1 << 40  # link diagnostics sort after a document's own
 NON_UTF8_NAME = "the file name is not valid UTF-8: its raw bytes are kept as \\xNN escapes in source_file"
 
@@ -75,6 +78,8 @@ def run_stages(doc: Document, limits: Limits, started: float) -> None:
             )
         try:
             stage(doc)
+        except MemoryError:  # over the worker's memory limit: the document is skipped
+            raise
         except Exception as exc:  # a broken stage loses its own output, not the document
             doc.diagnose(
                 name,
@@ -128,6 +133,7 @@ def work(job: Job, limits: Limits) -> Outcome:
     try:
         return call_with_deadline(limits.max_seconds, process_file, job.path, limits, job.data)
     except DocumentTimeout:
+        kill_children()
         message = f"processing took over the limit of {limits.max_seconds:g} s"
         return failure(source_name(job.path), message, "too_slow", time.monotonic() - started, job.sha256, job.size)
 

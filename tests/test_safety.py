@@ -297,3 +297,161 @@ def test_io_errors_keep_the_previous_outputs_and_say_so(datasets, tmp_path, monk
     assert len(list((out / "versions").iterdir())) == 1
     assert main(["run", str(new_in), "--out", str(out), "-q", "--jobs", "1", "--verbose"]) == 3
     assert "Traceback" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- resource limits, one bad page
+
+
+def text_pdf(path: Path, pages: int, damaged: int | None = None, huge: int | None = None, scan: int | None = None):
+    """A PDF of `pages` text pages; page `damaged` gets a content stream its filter cannot decode, page `huge`
+    is a blank 100 x 100-inch page, page `scan` holds only an image (no text layer: OCR)."""
+    import pymupdf
+    from builders import font_path
+    from PIL import Image, ImageDraw
+
+    pdf = pymupdf.open()
+    for n in range(1, pages + 1):
+        if n == huge:
+            pdf.new_page(width=7200, height=7200)
+            continue
+        page = pdf.new_page()
+        if n == scan:
+            image = Image.new("L", (600, 200), 255)
+            ImageDraw.Draw(image).rectangle((40, 40, 560, 160), outline=0, width=4)
+            buffer = __import__("io").BytesIO()
+            image.save(buffer, format="PNG")
+            page.insert_image(pymupdf.Rect(72, 72, 372, 172), stream=buffer.getvalue())
+            continue
+        page.insert_font(fontname="dv", fontfile=font_path())
+        page.insert_text((72, 72), f"Trang {n}: mục tiêu chuyển đổi số của xã năm 2026", fontname="dv")
+    if damaged:
+        xref = pdf[damaged - 1].get_contents()[0]
+        pdf.update_stream(xref, b"\x00\x9c not the bytes the filter expects " * 40, compress=False)
+        pdf.xref_set_key(xref, "Filter", "/LZWDecode")
+    pdf.save(path)
+    return path
+
+
+def read(path: Path, **limits):
+    from pipeline.config import Limits
+    from pipeline.readers import read_document
+
+    return read_document(path, Limits(**limits))
+
+
+def test_one_damaged_page_costs_that_page_only(tmp_path):
+    doc = read(text_pdf(tmp_path / "plan.pdf", 3, damaged=2), ocr=False)
+    assert [p.method == "failed" for p in doc.pages] == [False, True, False]
+    errors = [d for d in doc.diagnostics if d.code == "page_error"]
+    assert [d.page for d in errors] == [2] and "damaged" in errors[0].reason
+    assert [ln.text.split(":")[0] for ln in doc.lines if ln.text.startswith("Trang")] == ["Trang 1", "Trang 3"]
+
+
+def test_a_huge_page_is_not_rasterised(tmp_path):
+    doc = read(text_pdf(tmp_path / "plan.pdf", 2, huge=1))
+    (diag,) = [d for d in doc.diagnostics if d.code == "page_too_large"]
+    assert diag.page == 1 and "not rasterised" in diag.reason
+    assert any(ln.text.startswith("Trang 2") for ln in doc.lines)
+    from pipeline.config import Limits
+    from pipeline.run import process_file
+
+    alone = process_file(text_pdf(tmp_path / "blank.pdf", 1, huge=1), Limits())
+    assert alone.status == "skipped" and "not rasterised" in alone.message
+
+
+def test_a_stuck_page_is_stopped_at_the_page_limit(tmp_path, monkeypatch):
+    from pipeline.readers import pdf
+
+    real = pdf.lattice.rules
+
+    def rules(page):
+        if page.number == 1:  # the second page never ends
+            signal.pause()
+        return real(page)
+
+    monkeypatch.setattr(pdf.lattice, "rules", rules)
+    doc = read(text_pdf(tmp_path / "plan.pdf", 3), max_page_seconds=1, ocr=False)
+    assert [p.number for p in doc.pages if p.method == "failed"] == [2]
+    assert [d.page for d in doc.diagnostics if d.code == "page_too_slow"] == [2]
+    assert sum(ln.text.startswith("Trang") for ln in doc.lines) == 2
+
+
+def test_a_docx_whose_text_part_is_over_the_cap_is_skipped(tmp_path):
+    from builders import render_docx
+
+    from pipeline.config import Limits
+    from pipeline.run import process_file
+
+    path = render_docx(tmp_path / "big.docx", ["Nhiệm vụ: số hóa hồ sơ của xã, cập nhật hằng tháng."] * 8000)
+    assert path.stat().st_size < 200_000
+    outcome = process_file(path, Limits(max_docx_xml_bytes=500_000))
+    assert outcome.status == "skipped" and "over the limit of 500,000" in outcome.message
+    assert len(read(path).lines) >= 8000  # under the default cap it is read
+
+
+def test_a_document_over_the_memory_limit_fails_alone(tmp_path, monkeypatch):
+    import psutil
+
+    from pipeline import run as run_module
+    from pipeline.batch import run_batch
+    from pipeline.config import Limits, RunConfig
+
+    def hungry(doc):
+        if "hungry" in doc.source_file:
+            bytearray(8 << 30)
+
+    monkeypatch.setattr(run_module, "STAGES", [*run_module.STAGES, ("hungry", hungry)])
+    folder = plans(tmp_path / "in", OLD[:1])
+    shutil.copy(seed_path(OLD[1]), folder / "hungry.txt")
+    limit = psutil.Process().memory_info().vms + (2 << 30)  # workers are forked from this process
+    config = RunConfig(limits=Limits(max_memory_bytes=limit), jobs=1)
+    result = run_batch(sorted(folder.iterdir()), tmp_path / "out", config)
+    status = {Path(d.source_file).name: (d.status, d.message) for d in result.documents}
+    assert status["hungry.txt"] == ("skipped", "processing needed more memory than the per-document limit")
+    assert status[f"plan_{OLD[0]}.txt"] == ("ok", None)
+
+
+FAKE_TESSERACT = """#!/bin/sh
+case "$1" in
+  --version) echo "tesseract 5.3.0"; exit 0 ;;
+  --list-langs) printf 'List of available languages (2):\\neng\\nvie\\n'; exit 0 ;;
+esac
+echo $$ >> "{pids}"
+kill -{signal} $PPID
+exec sleep 600
+"""
+
+
+@pytest.mark.parametrize("how", ["ALRM", "KILL"])  # the time limit strikes during OCR; the worker is killed
+def test_no_tesseract_survives_its_worker(tmp_path, monkeypatch, how):
+    import psutil
+    import pytesseract
+
+    from pipeline.batch import run_batch
+    from pipeline.config import RunConfig
+    from pipeline.readers import ocr
+
+    pids = tmp_path / "tesseract.pids"
+    fake = tmp_path / "tesseract"
+    fake.write_text(FAKE_TESSERACT.format(pids=pids, signal=how))
+    fake.chmod(0o755)
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(fake))
+    ocr.tesseract_languages.cache_clear()
+    try:
+        result = run_batch([text_pdf(tmp_path / "scan.pdf", 2, scan=2)], tmp_path / "out", RunConfig(jobs=1))
+    finally:
+        ocr.tesseract_languages.cache_clear()
+    started = [psutil.Process(int(p)) for p in pids.read_text().split() if psutil.pid_exists(int(p))]
+    assert pids.read_text().split(), "the fake Tesseract was run"
+    _, alive = psutil.wait_procs(started, timeout=30)  # an upper bound: dead processes return at once
+    alive = [p for p in alive if p.status() != psutil.STATUS_ZOMBIE]
+    for process in alive:
+        process.kill()
+    assert not alive, "Tesseract processes outlived their worker"
+    (doc,) = result.documents
+    if how == "ALRM":
+        assert doc.status == "ok"  # the page is lost, not the document
+        diags = pd.read_parquet(tmp_path / "out" / "diagnostics.parquet")
+        assert list(diags[diags.code == "page_too_slow"].page) == [2]
+    else:
+        assert (doc.status, doc.message) == ("failed", "the worker process crashed on this document")
