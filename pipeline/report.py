@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import html
 import math
+import os
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -135,12 +137,23 @@ def _quarter(row) -> str:
     return "không rõ"
 
 
-def _source_link(row) -> str:
+def source_href(source_file: str, report_dir: Path) -> str:
+    """A link to a source document, relative to the report's folder and percent-encoded: never a URL scheme
+    (a file named `javascript:…` stays a file), never an absolute `file://` path, and it survives moving
+    the report together with the plans."""
+    path = Path(source_file)
+    target = os.path.relpath(path if path.is_absolute() else Path.cwd() / path, Path(report_dir).resolve())
+    href = quote(Path(target).as_posix())  # ':' becomes %3A, so no prefix can read as a scheme
+    return href if href.startswith("../") else f"./{href}"
+
+
+def _source_link(row, report_dir: Path) -> str:
     path = Path(str(row.get("source_file") or ""))
     line = row.get("line_start")
     where = f"{path.name}:{int(line)}" if line is not None and pd.notna(line) else path.name
-    href = path.resolve().as_uri() if path.is_absolute() or path.exists() else _e(path)
-    return f'<a href="{href}">{_e(where)}</a>'
+    if not path.name:
+        return _e(where)
+    return f'<a href="{_e(source_href(str(path), report_dir))}">{_e(where)}</a>'
 
 
 def _read(pred: Path, name: str) -> pd.DataFrame:
@@ -148,7 +161,8 @@ def _read(pred: Path, name: str) -> pd.DataFrame:
     return pd.read_parquet(path) if path.exists() else pd.DataFrame()
 
 
-def build_report(pred: Path, reference: Path | None = None) -> str:
+def build_report(pred: Path, reference: Path | None = None, report_dir: Path | None = None) -> str:
+    report_dir = report_dir or Path.cwd()
     indicators = _read(pred, "indicators")
     tasks = _read(pred, "tasks")
     diagnostics = _read(pred, "diagnostics")
@@ -191,11 +205,11 @@ def build_report(pred: Path, reference: Path | None = None) -> str:
             out.append(
                 f"<tr><td>{_e(row['commune'])}</td><td>{_e(row['target_year'])}</td>"
                 f"<td>{_e(_target_text(row))}</td><td>{_e(row['unit'])}</td><td>{_e(flag)}</td>"
-                f"<td>{_source_link(row)}</td></tr>"
+                f"<td>{_source_link(row, report_dir)}</td></tr>"
             )
         out.append("</table></div>")
 
-    out.append(_inconsistencies(diagnostics, indicators))
+    out.append(_inconsistencies(diagnostics, indicators, report_dir))
     out.append(_tasks_section(tasks, communes))
     out.append("</body></html>")
     return "\n".join(out)
@@ -234,16 +248,18 @@ def _heatmap(linked: pd.DataFrame, communes: list[str], ref: pd.DataFrame) -> st
     )
 
 
-def _inconsistencies(diagnostics: pd.DataFrame, indicators: pd.DataFrame) -> str:
+def _inconsistencies(diagnostics: pd.DataFrame, indicators: pd.DataFrame, report_dir: Path) -> str:
     out = ["<h2>Bất nhất và cảnh báo</h2>"]
     found = diagnostics[diagnostics["code"].isin(_INCONSISTENCY_CODES)] if not diagnostics.empty else diagnostics
     rows = [
-        f"<tr><td>{_e(r['code'])}</td><td>{_e(r['reason'])}</td><td>{_source_link(r)}</td></tr>"
+        f"<tr><td>{_e(r['code'])}</td><td>{_e(r['reason'])}</td><td>{_source_link(r, report_dir)}</td></tr>"
         for _, r in found.iterrows()
     ]
     if not indicators.empty and "link_method" in indicators:
         for _, r in indicators[indicators["indicator_id"].isna()].iterrows():
-            rows.append(f"<tr><td>chưa liên kết</td><td>{_e(r['name'])}</td><td>{_source_link(r)}</td></tr>")
+            rows.append(
+                f"<tr><td>chưa liên kết</td><td>{_e(r['name'])}</td><td>{_source_link(r, report_dir)}</td></tr>"
+            )
     if not rows:
         return out[0] + "<p class='muted'>Không phát hiện bất nhất.</p>"
     out.append("<table><tr><th>Loại</th><th>Nội dung</th><th>Vị trí</th></tr>" + "".join(rows) + "</table>")
@@ -268,6 +284,6 @@ def _tasks_section(tasks: pd.DataFrame, communes: list[str]) -> str:
 
 
 def write_report(pred: Path, out: Path, reference: Path | None = None) -> Path:
-    text = build_report(Path(pred), reference)
+    text = build_report(Path(pred), reference, Path(out).resolve().parent)
     atomic_write(Path(out), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
     return Path(out)
