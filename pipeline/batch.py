@@ -8,6 +8,7 @@ writes an output folder (a lock; see `pipeline.commit`).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,7 +133,8 @@ def _process(staged, paths, rejected, previous_dir, config, progress) -> RunResu
             progress(summaries[-1])
 
     for path, message, code in rejected:
-        record(failure(source_name(path), message, code, 0.0, "0" * 64, 0))
+        name = source_name(path)
+        record(failure(name, message, code, 0.0, hashlib.sha256(name.encode()).hexdigest(), 0))
     jobs, failures = plan_jobs(paths)
     for outcome in failures:
         record(outcome)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import shutil
 import signal
 import sys
@@ -31,6 +32,7 @@ from pathlib import Path
 VERSIONS = "versions"
 CURRENT = "current"
 LOCK = ".lock"
+VERSION_NAME = re.compile(r"\d{8}T\d{6}-\d+-\d+")  # only folders named like ours are ever removed
 PAUSE_ENV = "PLAN57_PAUSE_AT"
 # Where a run can be stopped: rows streamed; new version complete; `current` switched; links updated; old removed.
 PAUSE_POINTS = ("staged", "written", "switched", "linked", "cleaned")
@@ -62,14 +64,18 @@ class OutputLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX if self.wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
-            os.close(fd)
-            raise OutputBusy(
-                f"{self.path.parent} is being written by another run (pid {holder}); "
-                "wait for it to finish or use --wait"
-            ) from None
+            if not self.wait:
+                os.close(fd)
+                raise OutputBusy(
+                    f"{self.path.parent} is being written by another run (pid {holder}); "
+                    "wait for it to finish or use --wait"
+                ) from None
+            sys.stderr.write(f"waiting for another run writing {self.path.parent} (pid {holder})\n")
+            sys.stderr.flush()
+            fcntl.flock(fd, fcntl.LOCK_EX)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         self._fd = fd
@@ -113,7 +119,7 @@ def clean(out_dir: Path) -> None:
     versions = out_dir / VERSIONS
     if versions.is_dir():
         for path in versions.iterdir():
-            if keep is None or path.resolve() != keep:
+            if VERSION_NAME.fullmatch(path.name) and (keep is None or path.resolve() != keep):
                 shutil.rmtree(path, ignore_errors=True)
     for path in out_dir.glob(".staging-*"):  # the layout before versions
         shutil.rmtree(path, ignore_errors=True)

@@ -90,6 +90,17 @@ def test_a_run_killed_at_any_point_of_the_commit_leaves_old_or_new(datasets, tmp
     assert len(list((out / "versions").iterdir())) == 1, "superseded and half-written versions are removed"
 
 
+def test_only_the_pipelines_own_versions_are_ever_removed(tmp_path):
+    out = tmp_path / "out"
+    mine = out / "versions" / "v2_final"
+    mine.mkdir(parents=True)
+    (mine / "notes.txt").write_text("an analyst's own folder")
+    assert run(plans(tmp_path / "in", OLD[:1]), "--out", out) == 0
+    assert run(plans(tmp_path / "in", OLD[:1]), "--out", out) == 0
+    assert (mine / "notes.txt").read_text() == "an analyst's own folder"
+    assert len(list((out / "versions").iterdir())) == 2
+
+
 def test_a_flat_output_folder_of_an_older_version_is_adopted(tmp_path):
     """Outputs written as plain files are turned into a version, then replaced like any other."""
     out = tmp_path / "out"
@@ -114,6 +125,21 @@ def test_a_second_run_on_the_same_folder_stops_with_one_line(tmp_path):
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "another run" in done.stderr and "--wait" in done.stderr
     assert not (out / "documents.parquet").exists()
+
+
+def test_with_wait_a_second_run_waits_for_the_first(tmp_path):
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "pipeline", "run", str(plans(tmp_path / "in", OLD[:1])), "--out", str(out)]
+    lock = OutputLock(out).__enter__()
+    try:
+        proc = subprocess.Popen([*cmd, "-q", "--jobs", "1", "--wait"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+        assert proc.stderr.readline().startswith("waiting for another run")  # blocks until it waits
+        assert not (out / "documents.parquet").exists()
+    finally:
+        lock.__exit__(None, None, None)
+    assert proc.wait() == 0
+    proc.stderr.close()
+    assert len(pd.read_parquet(out / "documents.parquet")) == 1
 
 
 # ---------------------------------------------------------------- runs that produced nothing
@@ -166,6 +192,7 @@ def test_fifos_and_devices_are_reported_and_skipped_without_blocking(tmp_path):
     assert docs.loc[str(tmp_path / "named_on_the_command_line.pdf"), "status"] == "skipped"
     assert docs.loc["/dev/zero", "error"] == "is a character device, not a regular file"
     assert docs.loc[str(folder / f"plan_{OLD[0]}.txt"), "status"] == "ok"
+    assert docs.doc_id.is_unique
 
 
 def test_links_out_of_the_input_folders_are_not_followed(tmp_path):
