@@ -348,6 +348,10 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         return args.func(args)
+    except KeyboardInterrupt:
+        kept = f"; the previous outputs in {args.out} are kept" if args.command == "run" else ""
+        Console(stderr=True, width=10_000).print(f"interrupted{escape(kept)}", soft_wrap=True)
+        return 130
     except Exception as exc:  # one line each; the traceback only on request
         from pipeline.batch import NoInput
         from pipeline.commit import OutputBusy

@@ -1,11 +1,9 @@
-"""Batch runs: inputs -> documents -> stages -> Parquet outputs.
+"""One document: input file -> reader -> stages -> its rows for every output table.
 
-One bad file never stops a batch: each document is processed in isolation (in a
-worker process, under a hard time limit) and its failure becomes a `documents`
-row with status `failed` or `skipped` plus a diagnostic. Files with identical
-content are processed once. Rows are streamed to a new version folder that replaces the
-previous outputs in one atomic step (`pipeline.commit`), and only when the run produced
-something: a run in which every document failed keeps the previous outputs unless forced.
+One bad file never stops a batch: a document's failure becomes a `documents` row with
+status `failed` or `skipped` plus a diagnostic. Files with identical content are processed
+once. The batch itself (worker processes, the versioned output folder) is `pipeline.batch`;
+`process_all`/`write_outputs` are the in-memory path for notebooks and small tests.
 """
 
 from __future__ import annotations
