@@ -53,12 +53,13 @@ class RunResult:
 
 
 def execute(jobs: list[Job], config: RunConfig):
-    """(job, outcome) pairs as documents finish, on the configured executor."""
+    """(job, outcome) pairs as documents finish, on the configured executor (never more workers than jobs)."""
+    n_jobs = max(1, min(config.jobs, len(jobs)))
     if config.executor == "dask":
         loaded = (_with_data(job) for job in jobs)
-        return run_dask(loaded, work, fail_job, config.limits, config.jobs, config.scheduler)
+        return run_dask(loaded, work, fail_job, config.limits, n_jobs, config.scheduler)
     # always in worker processes, even one: a document that runs away (memory, a C crash) costs only itself
-    return run_processes(jobs, work, fail_job, config.limits, max(1, min(config.jobs, len(jobs))))
+    return run_processes(jobs, work, fail_job, config.limits, n_jobs)
 
 
 def _with_data(job: Job) -> Job:
@@ -108,7 +109,7 @@ def run_batch(
                 staged.abort()
                 result.kept = True
                 return result
-            _finalize(staged, result, decisions or out_dir / "decisions.csv", config)
+            _finalize(staged, result, decisions or out_dir / "decisions.csv")
             staged.finish()
         except BaseException:
             staged.abort()
@@ -180,7 +181,7 @@ def _reuse(staged: StagedOutputs, previous_dir: Path, jobs: list[Job], previous:
             progress(summary)
 
 
-def _finalize(staged: StagedOutputs, result: RunResult, decisions: Path, config: RunConfig) -> None:
+def _finalize(staged: StagedOutputs, result: RunResult, decisions: Path) -> None:
     """Sorts every table and links the indicators of the whole run, into the new version folder."""
     from pipeline.incremental import FINGERPRINT_KEY
 
