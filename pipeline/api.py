@@ -16,10 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.batch import RunResult, run_batch
 from pipeline.config import Limits, RunConfig
+from pipeline.inputs import find_inputs
 from pipeline.link.linking import link_rows
 from pipeline.outputs import to_table
-from pipeline.run import OUTPUT_TABLES, RunResult, collect_inputs, process_file, run_batch
+from pipeline.run import OUTPUT_TABLES, process_file
 
 
 @dataclass
@@ -51,4 +53,5 @@ def extract(path: str | Path, limits: Limits | None = None) -> Extracted:
 
 def run(paths: Iterable[str | Path], out: str | Path, config: RunConfig | None = None) -> RunResult:
     """Processes files and folders into Parquet outputs in `out` (what `python -m pipeline run` does)."""
-    return run_batch(collect_inputs([Path(p) for p in paths]), Path(out), config or RunConfig())
+    found = find_inputs([Path(p) for p in paths])
+    return run_batch(found.to_read(), Path(out), config or RunConfig(), rejected=found.rejected)
