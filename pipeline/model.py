@@ -160,6 +160,7 @@ class Indicator:
     indicator_name: str | None = None
     link_score: float | None = None
     link_method: str | None = None
+    sentence: str | None = None  # prose targets: the sentence the target was read from
 
 
 @dataclass(slots=True)

@@ -88,7 +88,12 @@ TABLES: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("target_year", INT, "Year the target is for (column year, section 'Đến năm 2030', else plan year)."),
         ("lead_agency_raw", S, "Lead agency cell as printed."),
         ("lead_agency", S, "Canonical lead agency from the gazetteer; raw text when not in it."),
-        ("flags", LS, "Quality flags, e.g. 'multiple_targets', 'unit_mismatch', 'restored_name'."),
+        (
+            "flags",
+            LS,
+            "Quality flags, e.g. 'multiple_targets', 'unit_mismatch', 'restored_name', 'uncertain_target' (a prose target outside the objectives with no word of intent).",
+        ),
+        ("sentence", S, "Prose targets: the sentence the target was read from; null for table rows."),
         ("indicator_id", S, "Catalog indicator this row is linked to; null when unlinked."),
         ("indicator_name", S, "Canonical Vietnamese name of the linked catalog indicator."),
         ("link_score", F, "Match score 0-100 of the link."),

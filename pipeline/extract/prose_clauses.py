@@ -1,0 +1,232 @@
+"""A sentence of a plan -> (indicator phrase, target) pairs, one per stated target.
+
+'Tỷ lệ hồ sơ … đạt 90%; 80% hồ sơ được số hóa, tối thiểu 60% … và 100% …' holds several targets,
+each with its own name. The sentence is cut into segments at ';', ',', 'và' and brackets; a
+segment without a number belongs to the target it continues ('100% hồ sơ cấp huyện, cấp xã được
+xử lý …': the name runs on after the comma). A target's name is the words before its value
+('<name> đạt 90%', '<name>: 36 Mb/s') or, when the value leads ('100% cán bộ …'), the words after.
+
+Only numbers printed with '%', a comparator word ('trên', 'tối thiểu'), after a colon, or before a
+thing counted ('01 tài khoản', '500 doanh nghiệp', '36 Mb/s': resources/prose_vocabulary.csv) are
+targets; dates ('31-3-2022', 'ngày 5-8-2022'), document and article numbers ('57-NQ/TW', 'Điều 5')
+are blanked before the scan, so they never are.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from pipeline.normalize.fold import fold
+from pipeline.normalize.targets import Hit, Target, parse_target, scan_targets
+from pipeline.normalize.units import clean_cell
+
+VOCABULARY_CSV = Path(__file__).resolve().parent.parent / "resources" / "prose_vocabulary.csv"
+
+_ITEM_START = re.compile(r"^(?:[-+•*–]\s*|[a-zđ]\)\s*|\d{1,2}(?:\.\d{1,2})*[.)]\s+)", re.IGNORECASE)
+_DIGIT = r"[0-9]"
+# Numbers that are never targets, blanked (same length) before the scan.
+_NOT_TARGETS = [
+    re.compile(rf"{_DIGIT}{{1,2}}\s*[-/.]\s*{_DIGIT}{{1,2}}\s*[-/.]\s*{_DIGIT}{{2,4}}"),  # 31-3-2022, 05/8/2022
+    re.compile(rf"{_DIGIT}{{1,2}}\s*[/-]\s*(?:19|20){_DIGIT}{{2}}(?!{_DIGIT}|\s*%)"),  # 12/2025
+    re.compile(rf"{_DIGIT}+\s*[-/]\s*[A-ZĐ][A-ZĐa-zđ&]*"),  # 57-NQ/TW, 62/KH-UBND, 5473/BTTTT
+    re.compile(
+        rf"(?i:\b(?:ngày|ngay|tháng|thang|điều|dieu|khoản|khoan|điểm|diem|số|so|mục|muc|phụ lục|phu luc|"
+        rf"quý|quy|khóa|khoa|lần thứ|lan thu))\s+{_DIGIT}+(?![0-9,.]*\s*%)"
+    ),
+]
+_SEPARATOR = re.compile(r";|,(?!\d)|\(|\)|\s+(?:và|va)\s+", re.IGNORECASE)
+_COLON_VALUE = re.compile(r":\s*$")
+_OCR_RATIO = re.compile(r"\bt[yi]\s*$")  # 'Ty 18 người' is OCR for 'Tỷ lệ người', not 18 people
+
+
+@dataclass(frozen=True, slots=True)
+class Stated:
+    """One target stated in a sentence: its name, parsed target and spans in the sentence."""
+
+    name: str
+    target: Target
+    start: int  # of the value
+    end: int
+    segment: tuple[int, int]  # the segment (name and value) in the sentence
+
+
+@cache
+def vocabulary(kind: str) -> tuple[str, ...]:
+    """Folded phrases of one kind in resources/prose_vocabulary.csv, longest first."""
+    with VOCABULARY_CSV.open(encoding="utf-8") as fh:
+        phrases = {fold(row["phrase"]) for row in csv.DictReader(fh) if row["kind"].strip() == kind}
+    return tuple(sorted(phrases, key=len, reverse=True))
+
+
+def has_phrase(text: str, kind: str) -> bool:
+    padded = f" {fold(text)} "
+    return any(f" {p} " in padded for p in vocabulary(kind))
+
+
+def blank_non_targets(text: str) -> str:
+    """The text with dates, document and article numbers replaced by spaces (same length)."""
+    for pattern in _NOT_TARGETS:
+        text = pattern.sub(lambda m: " " * len(m.group()), text)
+    return text
+
+
+def _counted(text: str, end: int) -> int | None:
+    """End of a counted thing right after a bare number ('01 tài khoản'), else None."""
+    tail = text[end : end + 40]
+    folded = f"{fold(tail)} "
+    for phrase in vocabulary("counted"):
+        if folded.startswith(phrase + " "):
+            words = len(phrase.split())
+            m = re.match(r"\s*" + r"\W*".join([r"\w+"] * words), tail)
+            return end + m.end() if m else None
+    return None
+
+
+def _follows(text: str, end: int, kind: str) -> bool:
+    folded = f"{fold(text[end : end + 20])} "
+    return any(folded.startswith(p + " ") for p in vocabulary(kind))
+
+
+def target_hits(text: str) -> list[tuple[Hit, int]]:
+    """(hit, end including a counted thing) for each target-like number of a text; an age or a
+    duration ('từ 15 tuổi trở lên', 'trên 5 năm') is not one."""
+    scanned = blank_non_targets(text)
+    out = []
+    for hit in scan_targets(scanned):
+        if not hit.percent and _follows(scanned, _value_end(scanned, hit), "not_counted"):
+            continue
+        if hit.explicit:
+            out.append((hit, hit.end))
+        elif _OCR_RATIO.search(fold(scanned[max(0, hit.start - 4) : hit.start])):
+            continue
+        elif (end := _counted(scanned, hit.end)) is not None or _COLON_VALUE.search(scanned[: hit.start]):
+            out.append((hit, end or hit.end))
+    return out
+
+
+def _value_end(text: str, hit: Hit) -> int:
+    """End of the number of a hit ('từ 15' in 'từ 15 tuổi trở lên')."""
+    m = re.search(r"[0-9]+(?:[.,][0-9]+)?", text[hit.start : hit.end])
+    return hit.start + m.end() if m else hit.end
+
+
+def strip_fillers(text: str) -> str:
+    """An indicator phrase without bullets and the words around it ('trong đó tỷ lệ …', '… đạt')."""
+    text = clean_cell(_ITEM_START.sub("", text.strip()))
+    changed = True
+    while changed and text:
+        changed = False
+        text = text.strip(" ,;:.()–-")
+        words, folded = text.split(), fold(text).split()
+        if len(folded) != len(words):
+            break
+        for kind, lead in (("filler_lead", True), ("filler_trail", False)):
+            for filler in vocabulary(kind):
+                f = filler.split()
+                n = len(f)
+                part = folded[:n] if lead else folded[-n:]
+                if part == f and len(words) > n:
+                    text, changed = " ".join(words[n:] if lead else words[:-n]), True
+                    break
+            if changed:
+                break
+    return text
+
+
+def _segments(sentence: str, hits: list[tuple[Hit, int]]) -> list[tuple[int, int]]:
+    """Spans of the sentence cut at separators, hitless pieces joined to the target they continue."""
+    cuts = [0]
+    for m in _SEPARATOR.finditer(sentence):
+        if not any(h.start < m.start() < e for h, e in hits):
+            cuts.extend([m.start(), m.end()])
+    cuts.append(len(sentence))
+    pieces = [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2) if cuts[i + 1] > cuts[i]]
+    with_hit = [any(lo <= h.start < hi for h, _ in hits) for lo, hi in pieces]
+    leads = [any(lo <= h.start < hi and not strip_fillers(sentence[lo : h.start]) for h, _ in hits) for lo, hi in pieces]
+    merged: list[list[int]] = []
+    owner: list[int] = []  # index into merged for each piece with a hit
+    for i, (lo, hi) in enumerate(pieces):
+        if with_hit[i]:
+            merged.append([lo, hi])
+            owner.append(i)
+    if not merged:
+        return []
+    for i, (lo, hi) in enumerate(pieces):
+        if with_hit[i]:
+            continue
+        prev = max((k for k, j in enumerate(owner) if j < i), default=None)
+        nxt = min((k for k, j in enumerate(owner) if j > i), default=None)
+        # a value-first target runs on after its value; a name-first one starts before it
+        if prev is not None and (leads[owner[prev]] or nxt is None or leads[owner[nxt]]):
+            if _contiguous(pieces, owner[prev], i, with_hit):
+                merged[prev][1] = max(merged[prev][1], hi)
+        elif nxt is not None and _contiguous(pieces, i, owner[nxt], with_hit):
+            merged[nxt][0] = min(merged[nxt][0], lo)
+    return [(lo, hi) for lo, hi in merged]
+
+
+def _contiguous(pieces, a: int, b: int, with_hit: list[bool]) -> bool:
+    """No other target between pieces a and b."""
+    return not any(with_hit[k] for k in range(a + 1, b))
+
+
+def stated_targets(sentence: str) -> list[Stated]:
+    """Each target of a sentence with its own name."""
+    hits = target_hits(sentence)
+    out: list[Stated] = []
+    for lo, hi in _segments(sentence, hits):
+        inner = [(h, e) for h, e in hits if lo <= h.start < hi]
+        for i, (hit, end) in enumerate(inner):
+            a = inner[i - 1][1] if i else lo
+            b = inner[i + 1][0].start if i + 1 < len(inner) else hi
+            pre, post = strip_fillers(sentence[a : hit.start]), strip_fillers(sentence[end:b])
+            name_first = _name_first(pre, post)
+            name = pre if name_first else post
+            raw_end, unit_raw = end, None
+            if end > hit.end:  # a thing counted: '01 tài khoản sử dụng …' names what is counted
+                unit_raw = sentence[hit.end : end].strip()
+                if not name_first:
+                    name = strip_fillers(f"{sentence[a : hit.start]} {sentence[hit.end : b]}")
+            elif name_first and post and len(post.split()) <= 3:  # 'tối thiểu 5% GRDP': the base
+                raw_end = end + len(sentence[end:b].rstrip(" ,;.)"))
+            raw = blank_non_targets(sentence[hit.start : raw_end]).strip()
+            target = parse_target(raw or None, unit_raw)
+            name = _balanced(name)
+            if target is not None:
+                out.append(Stated(name, target, hit.start, end, (lo, hi)))
+    return out
+
+
+def _balanced(name: str) -> str:
+    """A name cut at a bracket gets its bracket closed: '… mạng (trừ hồ sơ mật' -> '… mật)'."""
+    name = name.lstrip(")").strip()
+    return f"{name})" if name.count("(") > name.count(")") else name
+
+
+_HEADS = ("ty le", "ti le", "chi so", "so luong", "so ", "muc do", "quy mo", "toc do", "ty trong", "ti trong")
+
+
+def _name_first(pre: str, post: str) -> bool:
+    if not post or not pre:
+        return bool(pre)
+    n_pre, n_post = len(pre.split()), len(post.split())
+    return (fold(pre).startswith(_HEADS) and n_post <= 3) or n_post <= 2 < n_pre
+
+
+def split_name_target(text: str) -> list[tuple[str, Target, int, int]]:
+    """(indicator phrase, target, start, end) for each explicit target in a table name cell
+    ('Tỷ lệ … đạt 90%'): the text between two targets is the name of the one it leads to."""
+    hits = [h for h in scan_targets(blank_non_targets(text)) if h.explicit]
+    out = []
+    for i, hit in enumerate(hits):
+        lo = hits[i - 1].end if i else 0
+        hi = hits[i + 1].start if i + 1 < len(hits) else len(text)
+        pre, post = strip_fillers(text[lo : hit.start]), strip_fillers(text[hit.end : hi])
+        target = parse_target(text[hit.start : hit.end])
+        if target is not None:
+            out.append((pre if _name_first(pre, post) else post, target, hit.start, hit.end))
+    return out
