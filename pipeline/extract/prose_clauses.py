@@ -33,6 +33,7 @@ _NOT_TARGETS = [
     re.compile(rf"{_DIGIT}{{1,2}}\s*[-/.]\s*{_DIGIT}{{1,2}}\s*[-/.]\s*{_DIGIT}{{2,4}}"),  # 31-3-2022, 05/8/2022
     re.compile(rf"{_DIGIT}{{1,2}}\s*[/-]\s*(?:19|20){_DIGIT}{{2}}(?!{_DIGIT}|\s*%)"),  # 12/2025
     re.compile(rf"{_DIGIT}+\s*[-/]\s*[A-ZĐ][A-ZĐa-zđ&]*"),  # 57-NQ/TW, 62/KH-UBND, 5473/BTTTT
+    re.compile(r"(?i:trên|tren|/)\s*100\s*(?i:dân|dan|người|nguoi)"),  # a per-capita base: 'thuê bao/100 dân'
     re.compile(
         rf"(?i:\b(?:ngày|ngay|tháng|thang|điều|dieu|khoản|khoan|điểm|diem|số|so|mục|muc|phụ lục|phu luc|"
         rf"quý|quy|khóa|khoa|lần thứ|lan thu))\s+{_DIGIT}+(?![0-9,.]*\s*%)"
@@ -40,6 +41,8 @@ _NOT_TARGETS = [
 ]
 _SEPARATOR = re.compile(r";|,(?!\d)|\(|\)|\s+(?:và|va)\s+", re.IGNORECASE)
 _COLON_VALUE = re.compile(r":\s*$")
+# 'điện tử 2' folds like 'điện từ 2' (from 2): with diacritics printed, only 'từ' is the comparator
+_FALSE_FROM = re.compile(r"(?i)(?:tứ|tử|tữ|tự|tù|tú|tủ|tũ|tụ|tư)\s")
 _OCR_RATIO = re.compile(r"\bt[yi]\s*$")  # 'Ty 18 người' is OCR for 'Tỷ lệ người', not 18 people
 
 
@@ -74,15 +77,17 @@ def blank_non_targets(text: str) -> str:
     return text
 
 
-def _counted(text: str, end: int) -> int | None:
-    """End of a counted thing right after a bare number ('01 tài khoản'), else None."""
+def _counted(text: str, end: int) -> tuple[int, bool] | None:
+    """(end, is a thing) of a thing counted ('01 tài khoản') or a measure ('36 Mb/s', 'gấp 2 lần')
+    right after a bare number, else None."""
     tail = text[end : end + 40]
     folded = f"{fold(tail)} "
-    for phrase in vocabulary("counted"):
-        if folded.startswith(phrase + " "):
-            words = len(phrase.split())
-            m = re.match(r"\s*" + r"\W*".join([r"\w+"] * words), tail)
-            return end + m.end() if m else None
+    for kind in ("counted", "measure"):
+        for phrase in vocabulary(kind):
+            if folded.startswith(phrase + " "):
+                words = len(phrase.split())
+                m = re.match(r"\s*" + r"\W*".join([r"\w+"] * words), tail)
+                return (end + m.end(), kind == "counted") if m else None
     return None
 
 
@@ -91,20 +96,24 @@ def _follows(text: str, end: int, kind: str) -> bool:
     return any(folded.startswith(p + " ") for p in vocabulary(kind))
 
 
-def target_hits(text: str) -> list[tuple[Hit, int]]:
-    """(hit, end including a counted thing) for each target-like number of a text; an age or a
-    duration ('từ 15 tuổi trở lên', 'trên 5 năm') is not one."""
+def target_hits(text: str) -> list[tuple[Hit, int, bool]]:
+    """(hit, end including a thing counted or a measure, whether a thing is counted) for each
+    target-like number of a text; an age or a duration ('từ 15 tuổi trở lên', 'trên 5 năm') is not one."""
     scanned = blank_non_targets(text)
     out = []
     for hit in scan_targets(scanned):
         if not hit.percent and _follows(scanned, _value_end(scanned, hit), "not_counted"):
             continue
+        if _FALSE_FROM.match(text[hit.start : hit.end]):
+            continue
         if hit.explicit:
-            out.append((hit, hit.end))
+            out.append((hit, hit.end, False))
         elif _OCR_RATIO.search(fold(scanned[max(0, hit.start - 4) : hit.start])):
             continue
-        elif (end := _counted(scanned, hit.end)) is not None or _COLON_VALUE.search(scanned[: hit.start]):
-            out.append((hit, end or hit.end))
+        elif (counted := _counted(scanned, hit.end)) is not None:
+            out.append((hit, *counted))
+        elif _COLON_VALUE.search(scanned[: hit.start]):
+            out.append((hit, hit.end, False))
     return out
 
 
@@ -137,16 +146,18 @@ def strip_fillers(text: str) -> str:
     return text
 
 
-def _segments(sentence: str, hits: list[tuple[Hit, int]]) -> list[tuple[int, int]]:
+def _segments(sentence: str, hits: list[tuple[Hit, int, bool]]) -> list[tuple[int, int]]:
     """Spans of the sentence cut at separators, hitless pieces joined to the target they continue."""
     cuts = [0]
     for m in _SEPARATOR.finditer(sentence):
-        if not any(h.start < m.start() < e for h, e in hits):
+        if not any(h.start < m.start() < e for h, e, _t in hits):
             cuts.extend([m.start(), m.end()])
     cuts.append(len(sentence))
     pieces = [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2) if cuts[i + 1] > cuts[i]]
-    with_hit = [any(lo <= h.start < hi for h, _ in hits) for lo, hi in pieces]
-    leads = [any(lo <= h.start < hi and not strip_fillers(sentence[lo : h.start]) for h, _ in hits) for lo, hi in pieces]
+    with_hit = [any(lo <= h.start < hi for h, _e, _t in hits) for lo, hi in pieces]
+    leads = [
+        any(lo <= h.start < hi and not strip_fillers(sentence[lo : h.start]) for h, _e, _t in hits) for lo, hi in pieces
+    ]
     merged: list[list[int]] = []
     owner: list[int] = []  # index into merged for each piece with a hit
     for i, (lo, hi) in enumerate(pieces):
@@ -179,18 +190,17 @@ def stated_targets(sentence: str) -> list[Stated]:
     hits = target_hits(sentence)
     out: list[Stated] = []
     for lo, hi in _segments(sentence, hits):
-        inner = [(h, e) for h, e in hits if lo <= h.start < hi]
-        for i, (hit, end) in enumerate(inner):
+        inner = [(h, e, t) for h, e, t in hits if lo <= h.start < hi]
+        for i, (hit, end, thing) in enumerate(inner):
             a = inner[i - 1][1] if i else lo
             b = inner[i + 1][0].start if i + 1 < len(inner) else hi
             pre, post = strip_fillers(sentence[a : hit.start]), strip_fillers(sentence[end:b])
             name_first = _name_first(pre, post)
             name = pre if name_first else post
             raw_end, unit_raw = end, None
-            if end > hit.end:  # a thing counted: '01 tài khoản sử dụng …' names what is counted
+            if end > hit.end:  # '36 Mb/s'; a thing counted names what is counted: '01 tài khoản sử dụng …'
                 unit_raw = sentence[hit.end : end].strip()
-                if not name_first:
-                    name = strip_fillers(f"{sentence[a : hit.start]} {sentence[hit.end : b]}")
+                name = strip_fillers(f"{sentence[a : hit.start]} {sentence[hit.end : b]}") if thing else pre or post
             elif name_first and post and len(post.split()) <= 3:  # 'tối thiểu 5% GRDP': the base
                 raw_end = end + len(sentence[end:b].rstrip(" ,;.)"))
             raw = blank_non_targets(sentence[hit.start : raw_end]).strip()
@@ -214,7 +224,8 @@ def _name_first(pre: str, post: str) -> bool:
     if not post or not pre:
         return bool(pre)
     n_pre, n_post = len(pre.split()), len(post.split())
-    return (fold(pre).startswith(_HEADS) and n_post <= 3) or n_post <= 2 < n_pre
+    base = fold(post).startswith(vocabulary("base"))  # 'chiếm 18% GRDP của tỉnh'
+    return (fold(pre).startswith(_HEADS) and n_post <= 3) or n_post <= 2 < n_pre or (base and n_post <= 4)
 
 
 def split_name_target(text: str) -> list[tuple[str, Target, int, int]]:

@@ -32,10 +32,11 @@ _STATEMENT_START = re.compile(r"^(?:\d{1,3}(?:[.,]\d+)?\s*%\s+\w|T[ỷỉyi]\s+l
 # A sentence ends at '; ', at '. ' before a capital or a bullet, also when a bracket or quote opens the
 # next one ('… trở lên. (Chi tiết tại Phụ lục I)': a Word paragraph or a PDF line has no blank line between).
 _CLAUSE_END = re.compile(r";|\.\s+(?=[(\[\"“']?[A-ZĐÀ-Ỹ\-+])|\.\s*$")
-_PERIOD = re.compile(r"giai\s+doan\s+(?:19|20)\d\d\s*[-–]\s*((?:19|20)\d\d)")
+_PERIOD = re.compile(r"\b(?:giai doan|thoi ky|den) (?:19|20)\d\d (?:den )?((?:19|20)\d\d)\b")  # on folded text
+_BASE_YEAR = re.compile(r"(?i)\b(?:so\s+với|so\s+voi)\s+(?:cùng\s+kỳ\s+)?(?:năm|nam)?\s*\d{4}")
 _PREAMBLE = ("can cu", "xet de nghi", "theo de nghi")
 _STOP = ("noi nhan",)
-_BRACKETED_TARGET = re.compile(r"^\s*\(\s*(?:muc tieu|chi tieu|ke hoach)\b")
+_BRACKETED_TARGET = re.compile(r"^\s*\(\s*(?:mục tiêu|muc tieu|chỉ tiêu|chi tieu|kế hoạch|ke hoach)\b", re.I)
 
 
 @dataclass(slots=True)
@@ -52,12 +53,28 @@ def _kind(title: str) -> str | None:
 
 
 def _section_kinds(doc: Document) -> list[str]:
-    """Per heading: 'result', 'objective', 'duty' or 'other', from the nearest classified heading up the tree."""
+    """Per heading: 'result', 'objective', 'duty' or None, from the nearest classified heading up the tree."""
     kinds: list[str] = []
     for h in doc.headings:
         own = _kind(h.title)
-        kinds.append(own or (kinds[h.parent] if h.parent is not None else "other"))
+        kinds.append(own or (kinds[h.parent] if h.parent is not None else None))
     return kinds
+
+
+def _parts(doc: Document, heading_lines: set[int]) -> dict[int, tuple[str | None, int | None]]:
+    """Per line: kind and year of the part it is in. A part title is an upper-case line the heading
+    tree does not hold ('Phần thứ nhất' / 'HIỆN TRẠNG HẠ TẦNG SỐ ĐẾN NĂM 2022'); its headings
+    ('I. HẠ TẦNG KẾT NỐI') inherit its kind."""
+    current: tuple[str | None, int | None] = (None, None)
+    out = {}
+    for line in doc.lines:
+        text = line.text.strip(" #*|")
+        letters = [c for c in text if c.isalpha()]
+        upper = len(letters) >= 6 and sum(c.isupper() for c in letters) > 0.9 * len(letters)
+        if upper and line.no not in heading_lines and (kind := _kind(text)):
+            current = (kind, stated_year(text))
+        out[line.no] = current
+    return out
 
 
 def objective_sections(doc: Document) -> list[tuple[Heading, int, int]]:
@@ -142,38 +159,41 @@ def _chain(doc: Document, line_no: int) -> list[Heading]:
 
 def stated_year(text: str) -> int | None:
     """The year a text sets a target for: 'đến năm 2030', 'năm 2026', 'giai đoạn 2026-2030' (its end)."""
-    folded = fold(text)
-    if m := _PERIOD.search(folded):
+    text = _BASE_YEAR.sub(" ", text)  # 'tăng gấp 2 lần so với năm 2024': 2024 is the base
+    if m := _PERIOD.search(fold(text)):
         return int(m[1])
     years = years_in(text, word=True)
     return years[-1] if years else None
 
 
-def _is_past(segment: str, reference: int | None) -> bool:
-    if has_phrase(segment, "past"):
+def _is_past(segment: str, before: str, reference: int | None) -> bool:
+    """A result, not a target: a past marker in the segment or opening the sentence ('Đến nay, 96% … và
+    71% …') unless the segment states an intent, or a year before the plan's ('năm 2023 đạt 16,5%')."""
+    if has_phrase(segment, "past") or (has_phrase(before, "past") and not has_phrase(segment, "future")):
         return True
     year = stated_year(segment)
-    return reference is not None and year is not None and year < reference and not has_phrase(segment, "future")
+    return reference is not None and year is not None and year < reference
 
 
-def _named(stated: list[Stated], sentence: str) -> list[tuple[Stated, str]]:
-    """Each kept target with its name: a result followed by '(mục tiêu 70%)' gives way to it, and
-    a target without a name of its own takes the one before it ('năm 2023 đạt 16%, năm 2025 đạt 20%')."""
-    out: list[tuple[Stated, str]] = []
+def _named(stated: list[Stated], sentence: str, previous: str) -> list[tuple[Stated, str, int]]:
+    """Each kept target with its name and where its context starts: a result followed by '(mục tiêu
+    70%)' gives way to it (whose context is the result's: its year), and a target without a name of
+    its own takes the one before it ('năm 2023 đạt 16%, năm 2025 đạt 20%')."""
+    out: list[tuple[Stated, str, int]] = []
     fillers = set(vocabulary("filler_lead")) | set(vocabulary("filler_trail"))
-    previous = ""
     for i, st in enumerate(stated):
         name = st.name if fold(st.name) not in fillers and stated_year(st.name) is None else ""
         name = name or (strip_fillers(re.sub(r"(?i)\b(?:năm|nam)\s+\d{4}", "", st.name)) if st.name else "")
         if fold(name) in fillers:
             name = ""
         nxt = stated[i + 1] if i + 1 < len(stated) else None
-        if nxt is not None and _BRACKETED_TARGET.match(fold(sentence[st.end : nxt.segment[1]]) or ""):
+        if nxt is not None and _BRACKETED_TARGET.match(sentence[st.end : nxt.segment[1]]):
             previous = name or previous
             continue
-        if _BRACKETED_TARGET.match(fold(sentence[max(0, st.segment[0] - 1) : st.start])):
-            name = previous or name
-        out.append((st, name or previous))
+        context = st.segment[0]
+        if i and _BRACKETED_TARGET.match(sentence[max(0, st.segment[0] - 1) : st.start]):
+            name, context = previous or name, stated[i - 1].segment[0]
+        out.append((st, name or previous, context))
         previous = name or previous
     return out
 
@@ -193,17 +213,19 @@ def prose_indicators(doc: Document, plan_year: int | None) -> list[Indicator]:
 def _read(doc: Document, plan_year: int | None, reference: int | None, kinds: list[str], skip: set[str]):
     in_table = {n for t in doc.tables for n in range(t.line_start, t.line_end + 1)}
     heading_lines = {h.line for h in doc.headings}
+    parts = _parts(doc, heading_lines)
     indicators: list[Indicator] = []
     lead_year: tuple[int | None, int] | None = None  # (heading index, year) of a lead-in sentence
     for item in _items(doc, _body(doc), in_table, heading_lines):
         chain = _chain(doc, item.marks[0][1])
         section = chain[0] if chain else None
-        kind = kinds[section.index] if section else "other"
+        part_kind, part_year = parts.get(item.marks[0][1], (None, None))
+        kind = (kinds[section.index] if section else None) or part_kind or "other"
         if kind in skip or fold(item.text).startswith(_PREAMBLE):
             continue
         if lead_year and lead_year[0] != (section.index if section else None):
             lead_year = None
-        pos = 0
+        pos, previous = 0, ""
         for clause_end in [m.end() for m in _CLAUSE_END.finditer(item.text)] + [len(item.text)]:
             sentence = item.text[pos:clause_end]
             offset, pos = pos, clause_end
@@ -214,9 +236,11 @@ def _read(doc: Document, plan_year: int | None, reference: int | None, kinds: li
                 if sentence.rstrip().endswith(":") and (y := stated_year(sentence)):
                     lead_year = (section.index if section else None, y)
                 continue
-            for st, name in _named(stated, sentence):
+            named = _named(stated, sentence, previous)
+            previous = next((n for _st, n, _c in reversed(named) if n), previous)
+            for st, name, context in named:
                 segment = sentence[st.segment[0] : st.segment[1]]
-                if _is_past(segment, reference):
+                if _is_past(sentence[context : st.segment[1]], sentence[:context], reference):
                     continue
                 line_start = _line_at(item, offset + st.segment[0] + len(segment) - len(segment.lstrip()))
                 line_end = _line_at(item, offset + max(st.segment[1] - 1, st.segment[0]))
@@ -233,12 +257,14 @@ def _read(doc: Document, plan_year: int | None, reference: int | None, kinds: li
                     )
                     continue
                 indicators.append(
-                    _indicator(doc, chain, kind, item, sentence, st, name, (line_start, line_end), plan_year, lead_year)
+                    _indicator(
+                        doc, chain, kind, sentence, st, name, (line_start, line_end), part_year or plan_year, lead_year
+                    )
                 )
     return indicators
 
 
-def _indicator(doc, chain, kind, item, sentence, st, name, lines, plan_year, lead_year) -> Indicator:
+def _indicator(doc, chain, kind, sentence, st, name, lines, default_year, lead_year) -> Indicator:
     lettered = next((h for h in chain if h.kind == "letter"), None)
     # a lettered sub-heading ('a) Chính quyền số') groups its bullets; a lettered target ('b) 100% cán bộ …') does not
     sub = lettered if lettered is not None and not scan_targets(lettered.title) else None
@@ -250,7 +276,7 @@ def _indicator(doc, chain, kind, item, sentence, st, name, lines, plan_year, lea
         or stated_year(sentence[: st.segment[0]])
         or (lead_year[1] if lead_year else None)
         or next((y for h in chain if (y := stated_year(h.title))), None)
-        or plan_year
+        or default_year
     )
     sure = kind == "objective" or has_phrase(sentence, "future") or lead_year is not None
     flags = [*st.target.flags, *([] if sure else ["uncertain_target"])]

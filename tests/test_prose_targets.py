@@ -1,0 +1,172 @@
+"""Prose targets in the forms and places real plans state them, on sentences and plans written here."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.config import Limits
+from pipeline.extract.prose_clauses import stated_targets
+from pipeline.readers import read_document
+from pipeline.stages import STAGES
+
+
+def targets(sentence: str) -> list[tuple[str, str, float, float | None, str | None]]:
+    return [
+        (t.name, t.target.comparator, t.target.value, t.target.value_max, t.target.unit)
+        for t in stated_targets(sentence)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "- Tỷ lệ hộ dân có Internet cáp quang: 75%.",
+            [("Tỷ lệ hộ dân có Internet cáp quang", "=", 75, None, "percent")],
+        ),
+        (
+            "Tỷ lệ hồ sơ được số hóa đạt 95%; 70% hồ sơ nộp trực tuyến, tối thiểu 40% hồ sơ thanh toán trực tuyến.",
+            [
+                ("Tỷ lệ hồ sơ được số hóa", "=", 95, None, "percent"),
+                ("hồ sơ nộp trực tuyến", "=", 70, None, "percent"),
+                ("hồ sơ thanh toán trực tuyến", ">=", 40, None, "percent"),
+            ],
+        ),
+        (
+            "(Tỷ trọng kinh tế số đạt 15% GRDP; tỷ lệ người dân dùng ví điện tử đạt 50%)",
+            [
+                ("Tỷ trọng kinh tế số", "=", 15, None, "percent"),
+                ("tỷ lệ người dân dùng ví điện tử", "=", 50, None, "percent"),
+            ],
+        ),
+        (
+            "Tỷ lệ thanh niên có kỹ năng số đạt trên 65-75%.",
+            [("Tỷ lệ thanh niên có kỹ năng số", "range", 65, 75, "percent")],
+        ),
+        (
+            "Giảm tỷ lệ thuê bao chỉ dùng 2G xuống dưới 3%.",
+            [("Giảm tỷ lệ thuê bao chỉ dùng 2G", "<", 3, None, "percent")],
+        ),
+        ("Tỷ lệ văn bản giấy không quá 15%.", [("Tỷ lệ văn bản giấy", "<=", 15, None, "percent")]),
+        (
+            "Ít nhất 70% số thôn có điểm wifi công cộng.",
+            [("số thôn có điểm wifi công cộng", ">=", 70, None, "percent")],
+        ),
+        (
+            "Mỗi hộ gia đình có 01 tài khoản thanh toán.",
+            [("Mỗi hộ gia đình có tài khoản thanh toán", "=", 1, None, "count")],
+        ),
+        ("Tốc độ truy cập di động: 50 Mb/s.", [("Tốc độ truy cập di động", "=", 50, None, "other")]),
+        ("Hỗ trợ 300 doanh nghiệp chuyển đổi số.", [("Hỗ trợ doanh nghiệp chuyển đổi số", "=", 300, None, "count")]),
+        ("Thu nhập từ kinh tế số tăng gấp 3 lần.", [("Thu nhập từ kinh tế số", "=", 3, None, "other")]),
+        ("Hằng năm tăng 12% số hộ dùng thanh toán số.", [("số hộ dùng thanh toán số", "=", 12, None, "percent")]),
+    ],
+)
+def test_sentence_forms(sentence, expected):
+    assert targets(sentence) == expected
+
+
+def test_unit_base_is_kept():
+    (t,) = stated_targets("Kinh tế số chiếm tối thiểu 8% GRDP của huyện.")
+    assert (t.target.comparator, t.target.value, t.target.unit_base) == (">=", 8, "GRDP của huyện")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Căn cứ Kế hoạch số 14-KH/TU ngày 31-3-2022 và Công văn số 5473/BTTTT-KTS&XHS ngày 5-8-2022.",
+        "Thực hiện Điều 5, khoản 2 Nghị quyết số 57-NQ/TW ngày 22/12/2024.",
+        "Báo cáo gửi trước ngày 15 tháng 12 hằng năm, định kỳ quý 3.",
+        "Vận động người dân từ 15 tuổi trở lên tham gia, trong thời hạn trên 5 năm.",
+        "Số thuê bao băng rộng trên 100 dân.",
+    ],
+)
+def test_dates_numbers_ages_are_not_targets(sentence):
+    assert stated_targets(sentence) == []
+
+
+_DATE = st.builds(
+    lambda d, m, y, sep, lead: f"{lead}{d}{sep}{m}{sep}{y}",
+    st.integers(1, 31),
+    st.integers(1, 12),
+    st.integers(1990, 2099),
+    st.sampled_from(["-", "/", "."]),
+    st.sampled_from(["", "ngày ", "Ngày ", "đến ngày "]),
+)
+_DOC_NUMBER = st.builds(
+    lambda n, a, b, sep: f"số {n}{sep}{a}/{b}" if sep == "-" else f"Số: {n}/{a}-{b}",
+    st.integers(1, 9999),
+    st.sampled_from(["KH", "NQ", "QĐ", "CV", "BTTTT"]),
+    st.sampled_from(["TW", "UBND", "BCĐTW", "KTS&XHS", "TU"]),
+    st.sampled_from(["-", "/"]),
+)
+_WORDS = st.sampled_from(["tỷ lệ", "hồ sơ", "đạt", "trên", "và", ";", ",", "(", ")", "năm 2025", "Đến năm 2030", "xã"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_DATE, _DOC_NUMBER, _WORDS, st.text(max_size=8)), max_size=14))
+def test_prose_extractor_never_raises_nor_returns_a_date_or_document_number(parts):
+    sentence = " ".join(parts)
+    for t in stated_targets(sentence):
+        value = sentence[t.start : t.end]
+        for date_or_number in re.finditer(r"\d{1,4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{2,4}|\d+\s*[-/]\s*[A-ZĐ]", sentence):
+            span = date_or_number.span()
+            assert not (span[0] <= t.start < span[1]), (value, sentence)
+
+
+def run(tmp_path, text: str):
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = read_document(path, Limits())
+    for _name, stage in STAGES:
+        stage(doc)
+    return doc
+
+
+HEAD = (
+    "ỦY BAN NHÂN DÂN XÃ AN HÒA\n\nSố: 9/KH-UBND\n\nAn Hòa, ngày 3 tháng 3 năm 2026\n\n"
+    "KẾ HOẠCH\n\nChuyển đổi số năm 2026\n\n"
+)
+
+
+def test_targets_under_topic_headings_and_after_a_lead_in(tmp_path):
+    doc = run(
+        tmp_path,
+        HEAD + "I. HẠ TẦNG SỐ\n\n1. Mạng di động\n\n- Tỷ lệ thôn có sóng 5G: 60%.\n\n"
+        "II. DỊCH VỤ SỐ\n\nĐến năm 2030, xã phấn đấu đạt các mục tiêu:\n"
+        "90% hồ sơ được xử lý trực tuyến.\nTỷ lệ người dân dùng VNeID đạt 95%.\n",
+    )
+    got = [(i.value, i.target_year, i.sentence) for i in doc.indicators]
+    assert got == [
+        (60, 2026, "- Tỷ lệ thôn có sóng 5G: 60%."),
+        (90, 2030, "90% hồ sơ được xử lý trực tuyến."),
+        (95, 2030, "Tỷ lệ người dân dùng VNeID đạt 95%."),
+    ]
+    assert doc.indicators[0].flags == ["uncertain_target"]  # no word of intent, outside the objectives
+    assert doc.indicators[1].flags == [] and all(i.source == "prose" for i in doc.indicators)
+
+
+def test_results_and_past_clauses_are_not_targets(tmp_path):
+    doc = run(
+        tmp_path,
+        HEAD + "I. KẾT QUẢ THỰC HIỆN NĂM 2025\n\n- Tỷ lệ hồ sơ trực tuyến đạt 71%.\n\n"
+        "II. MỤC TIÊU\n\n- Năm 2024 tỷ lệ ký số đạt 60%, năm 2026 phấn đấu đạt 85%.\n"
+        "- Đến nay 100% cán bộ đã có máy tính; 90% hộ dân đã có điện thoại thông minh.\n"
+        "- Khối đoàn thể đạt 52% (mục tiêu 65%).\n"
+        "- Ban hành 15 văn bản hướng dẫn.\n",
+    )
+    got = [(i.name, i.value, i.target_year) for i in doc.indicators]
+    assert got == [("Tỷ lệ ký số", 85, 2026), ("Khối đoàn thể", 65, 2026)]
+
+
+def test_year_from_period_heading_and_section_title(tmp_path):
+    doc = run(
+        tmp_path,
+        HEAD + "I. MỤC TIÊU\n\n1. Giai đoạn 2026-2028\n\n- 100% thôn có Tổ công nghệ số.\n\n"
+        "2. Tầm nhìn\n\n- Năm 2027, 80% hộ dân dùng thanh toán số.\n",
+    )
+    assert [(i.value, i.target_year) for i in doc.indicators] == [(100, 2028), (80, 2027)]
