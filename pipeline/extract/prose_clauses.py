@@ -65,6 +65,24 @@ def vocabulary(kind: str) -> tuple[str, ...]:
     return tuple(sorted(phrases, key=len, reverse=True))
 
 
+@cache
+def printed(kind: str) -> tuple[tuple[str, ...], ...]:
+    """Phrases of one kind as written (lower case), as word tuples, longest first: fillers are
+    compared with their diacritics when the text has them ('có' is a filler, 'cơ quan' is not)."""
+    with VOCABULARY_CSV.open(encoding="utf-8") as fh:
+        phrases = {tuple(row["phrase"].lower().split()) for row in csv.DictReader(fh) if row["kind"].strip() == kind}
+    return tuple(sorted(phrases, key=len, reverse=True))
+
+
+def _same_word(word: str, phrase_word: str) -> bool:
+    word = word.lower()
+    return word == phrase_word if not word.isascii() else word == fold(phrase_word)
+
+
+def _at(words: list[str], i: int, phrase: tuple[str, ...]) -> bool:
+    return i + len(phrase) <= len(words) and all(_same_word(w, p) for w, p in zip(words[i:], phrase, strict=False))
+
+
 def has_phrase(text: str, kind: str) -> bool:
     padded = f" {fold(text)} "
     return any(f" {p} " in padded for p in vocabulary(kind))
@@ -124,25 +142,27 @@ def _value_end(text: str, hit: Hit) -> int:
 
 
 def strip_fillers(text: str) -> str:
-    """An indicator phrase without bullets and the words around it ('trong đó tỷ lệ …', '… đạt')."""
+    """An indicator phrase without bullets and the words around it ('trong đó tỷ lệ …', '… đạt',
+    '… huyện phấn đấu tỷ trọng …': what precedes a word of intent is not the name)."""
     text = clean_cell(_ITEM_START.sub("", text.strip()))
+    words = text.split()
+    cuts = [i + len(p) for i in range(len(words)) for p in printed("cut_before") if _at(words, i, p)]
+    if cuts and max(cuts) < len(words):
+        text = " ".join(words[max(cuts) :])
     changed = True
     while changed and text:
         changed = False
         text = text.strip(" ,;:.()–-")
-        words, folded = text.split(), fold(text).split()
-        if len(folded) != len(words):
-            break
-        for kind, lead in (("filler_lead", True), ("filler_trail", False)):
-            for filler in vocabulary(kind):
-                f = filler.split()
-                n = len(f)
-                part = folded[:n] if lead else folded[-n:]
-                if part == f and len(words) > n:
-                    text, changed = " ".join(words[n:] if lead else words[:-n]), True
-                    break
-            if changed:
+        words = [w.strip(",;:.") for w in text.split()]
+        for phrase in printed("filler_lead"):
+            if len(words) > len(phrase) and _at(words, 0, phrase):
+                text, changed = " ".join(text.split()[len(phrase) :]), True
                 break
+        else:
+            for phrase in printed("filler_trail"):
+                if len(words) > len(phrase) and _at(words, len(words) - len(phrase), phrase):
+                    text, changed = " ".join(text.split()[: -len(phrase)]), True
+                    break
     return text
 
 

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.extract.headings import heading_path
-from pipeline.extract.prose_clauses import Stated, has_phrase, stated_targets, strip_fillers, vocabulary
+from pipeline.extract.prose_clauses import Stated, has_phrase, printed, stated_targets, strip_fillers
 from pipeline.model import Document, Heading, Indicator
 from pipeline.normalize.fold import fold
 from pipeline.normalize.targets import scan_targets, years_in
@@ -132,6 +132,7 @@ def _items(doc: Document, numbers: list[int], skip: set[int], heading_lines: set
             or prev.endswith(":")
             or (blank_before and prev.endswith((".", ";")))
             or (bool(_STATEMENT_START.match(text)) and prev.endswith((".", ";", "%")))
+            or (text[:1].isupper() and "%" in by_no[current.marks[-1][1]].text and prev[-1:].isalnum())
         )
         if new:
             current = _Item("", [])
@@ -180,7 +181,7 @@ def _named(stated: list[Stated], sentence: str, previous: str) -> list[tuple[Sta
     70%)' gives way to it (whose context is the result's: its year), and a target without a name of
     its own takes the one before it ('năm 2023 đạt 16%, năm 2025 đạt 20%')."""
     out: list[tuple[Stated, str, int]] = []
-    fillers = set(vocabulary("filler_lead")) | set(vocabulary("filler_trail"))
+    fillers = {fold(" ".join(p)) for kind in ("filler_lead", "filler_trail") for p in printed(kind)}
     for i, st in enumerate(stated):
         name = st.name if fold(st.name) not in fillers and stated_year(st.name) is None else ""
         name = name or (strip_fillers(re.sub(r"(?i)\b(?:năm|nam)\s+\d{4}", "", st.name)) if st.name else "")
