@@ -192,17 +192,17 @@ def _segments(sentence: str, hits: list[tuple[Hit, int, bool]]) -> list[tuple[in
         prev = max((k for k, j in enumerate(owner) if j < i), default=None)
         nxt = min((k for k, j in enumerate(owner) if j > i), default=None)
         # a value-first target runs on after its value; a name-first one starts before it
+        # (a name never runs into a bracket: 'Tiềm lực … nâng lên (chi … đạt 1,5%)')
         if prev is not None and (leads[owner[prev]] or nxt is None or leads[owner[nxt]]):
-            if _contiguous(pieces, owner[prev], i, with_hit):
-                merged[prev][1] = max(merged[prev][1], hi)
-        elif nxt is not None and _contiguous(pieces, i, owner[nxt], with_hit):
+            merged[prev][1] = max(merged[prev][1], hi)
+        elif nxt is not None and not _opens(sentence[hi : pieces[owner[nxt]][0]]):
             merged[nxt][0] = min(merged[nxt][0], lo)
     return [(lo, hi) for lo, hi in merged]
 
 
-def _contiguous(pieces, a: int, b: int, with_hit: list[bool]) -> bool:
-    """No other target between pieces a and b."""
-    return not any(with_hit[k] for k in range(a + 1, b))
+def _opens(text: str) -> bool:
+    """A bracket opens in the text and stays open: what follows is inside it."""
+    return text.count("(") > text.count(")")
 
 
 def stated_targets(sentence: str) -> list[Stated]:
