@@ -50,12 +50,12 @@ _DATE_SLASH = re.compile(
 )
 _PLACE_DATE = re.compile(r",\s*$")  # 'Tân Kỳ, ngày …': the plan's own date follows its place
 _PROPERTY_DATE = re.compile(r"ngay\s+ban\s+hanh\s*:?\s*$", re.I)
-_PROPERTY_SIGNER = re.compile(r"Nguoi\s+ky\s*:\s*", re.I)
+_PROPERTY_SIGNER = re.compile(r"Nguoi\s+ky\s*(?::|\|)?\s*", re.I)  # 'Người ký:', 'Người ký | …', 'Người ký …'
 _YEAR_IN_TITLE = re.compile(r"\bn[a-z]?m\s*((?:19|20)\d\d)\b")
 _PERIOD = re.compile(r"\bgiai doan (?:19|20)\d\d (?:den )?((?:19|20)\d\d)\b")  # 'giai đoạn 2023 - 2025'
 _DATE_BEFORE = re.compile(r"thang\s*\d{0,2}\s*$")
 _PLAN_WORD = "ke hoach"
-_PREAMBLE = re.compile(r"^(?:can\s*c\w*|thuc hien|xet|theo|uy ban|ubnd|ban hanh)\b")
+_PREAMBLE = re.compile(r"^(?:can\s*c\w*|thuc hien|trien khai|xet|theo|uy ban|ubnd|ban hanh|[ivx]+\s)\b")
 _TITLE_LINES = 6
 _SIGNATURE = re.compile(r"(?:^|\s)(?:pho\s+)?chu\s+tich$")
 _NOT_A_NAME = re.compile(r"\b(?:uy ban|chu tich|noi nhan|tm|kt|ubnd|da ky|dong dau|so|ngay)\b")
@@ -229,7 +229,7 @@ def extract_metadata(doc: Document) -> None:
     meta.issue_date = header_date or caption_date
     meta.title = _title(lines, start) if start is not None else None
     meta.plan_year = _plan_year_from_title(meta.title) or header_year or caption_year
-    place = locate(lines, header_end, fuzzy=doc.diacritics_stripped)
+    place = locate(lines, header_end, fuzzy=doc.diacritics_stripped, title=meta.title)
     meta.level, meta.commune, meta.district, meta.province = place.level, place.commune, place.district, place.province
     meta.signer = _signer(lines, body_end) or _property_signer(lines[:header_end])
 
@@ -238,7 +238,7 @@ def _property_signer(lines: list[Line]) -> str | None:
     """'Người ký: Trần Văn A' in a web page's property block (the name may be on the next line)."""
     for i, line in enumerate(lines):
         if m := _PROPERTY_SIGNER.search(_ascii(line.text)):
-            rest = line.text[m.end() :].strip() or (lines[i + 1].text.strip() if i + 1 < len(lines) else "")
+            rest = line.text[m.end() :].strip(" |") or (lines[i + 1].text.strip(" |") if i + 1 < len(lines) else "")
             words = []
             for word in rest.split():
                 if not (word[:1].isupper() and word.isalpha()) or len(words) == 5:

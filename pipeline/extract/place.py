@@ -47,6 +47,7 @@ _LEVELS = {
 }
 _RANK = {"tinh": 1, "thanh_pho": 2, "huyen": 2, "quan": 2, "thi_xa": 2, "xa": 3, "phuong": 3, "thi_tran": 3}
 _ANNOUNCED = re.compile(r"(?:Ủy|Uỷ|Uy) ban nhân dân\s+|UBND\s+", re.I)
+_UNIT_WORD = re.compile(r"(?<![^\W\d_])(?:thị trấn|thị xã|thành phố|xã|phường|huyện|quận|tỉnh)\s", re.I)
 COMMUNE_LEVELS = frozenset({"xa", "phuong", "thi_tran"})
 
 
@@ -189,9 +190,16 @@ def issuer(lines: list[Line], header_end: int) -> Place:
     if not units:  # an announcement: 'UBND huyện Hòa Sơn (tỉnh Quảng Trị) ban hành kế hoạch …'
         for line in lines[: max(header_end, 15)]:
             m = _ANNOUNCED.search(line.text)
-            if m and "ban hanh" in fold(line.text[m.end() :]) and (found := _unit(line.text[m.end() :])):
+            cited = m is not None and fold(line.text[: m.start()]).endswith("cua")  # '… của UBND tỉnh X'
+            if m and not cited and "ban hanh" in fold(line.text[m.end() :]) and (found := _unit(line.text[m.end() :])):
                 units = [found]
                 break
+    _assign(place, units)
+    return place
+
+
+def _assign(place: Place, units: list[tuple[str, str]]) -> None:
+    """Fills the place from (level, name) units; the lowest unit is the issuer's level."""
     for level, name in units:
         if level == "tinh_thanh_pho" or level == "tinh":
             place.province = place.province or (_province_name(name) or name)
@@ -202,12 +210,19 @@ def issuer(lines: list[Line], header_end: int) -> Place:
             place.commune = place.commune or name or None
         if place.level is None or _RANK[level] > _RANK[place.level]:
             place.level = level
-    return place
 
 
-def locate(lines: list[Line], header_end: int, fuzzy: bool) -> Place:
-    """The issuer, completed by names voted over the text where the header is silent."""
+def _title_scope(title: str | None) -> list[tuple[str, str]]:
+    """The unit a title ends on ('… Ban Chỉ đạo chuyển đổi số huyện Krông Nô năm 2024'): the plan's scope."""
+    found = [u for m in _UNIT_WORD.finditer(title or "") if (u := _unit(title[m.start() :]))]
+    return found[-1:]
+
+
+def locate(lines: list[Line], header_end: int, fuzzy: bool, title: str | None = None) -> Place:
+    """The issuer (else the scope its title names), completed by names voted over the text."""
     place = issuer(lines, header_end)
+    if place.level is None:
+        _assign(place, _title_scope(title))
     commune_level = place.level in COMMUNE_LEVELS or place.level is None
     if commune_level and place.commune is None and (voted := _vote(lines, header_end, _COMMUNE_UNIT)):
         level, place.commune = voted

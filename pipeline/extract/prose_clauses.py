@@ -124,8 +124,9 @@ def target_hits(text: str) -> list[tuple[Hit, int, bool]]:
             continue
         if _FALSE_FROM.match(text[hit.start : hit.end]):
             continue
-        if hit.explicit:
-            out.append((hit, hit.end, False))
+        if hit.explicit:  # 'tăng ít nhất 5 bậc': a measure is part of the value, not the name
+            measure = None if hit.percent else _counted(scanned, hit.end)
+            out.append((hit, measure[0] if measure and not measure[1] else hit.end, False))
         elif _OCR_RATIO.search(fold(scanned[max(0, hit.start - 4) : hit.start])):
             continue
         elif (counted := _counted(scanned, hit.end)) is not None:

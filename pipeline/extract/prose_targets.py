@@ -61,20 +61,25 @@ def _section_kinds(doc: Document) -> list[str]:
     return kinds
 
 
-def _parts(doc: Document, heading_lines: set[int]) -> dict[int, tuple[str | None, int | None]]:
-    """Per line: kind and year of the part it is in. A part title is an upper-case line the heading
-    tree does not hold ('Phần thứ nhất' / 'HIỆN TRẠNG HẠ TẦNG SỐ ĐẾN NĂM 2022'); its headings
-    ('I. HẠ TẦNG KẾT NỐI') inherit its kind."""
+def _parts(doc: Document, heading_lines: set[int]) -> tuple[dict[int, tuple[str | None, int | None]], set[int]]:
+    """Per line: kind and year of the part it is in, and the lines that title parts. A part opens at
+    'Phần I' / 'PHẦN II. KẾ HOẠCH NĂM 2023' or at an upper-case title the heading tree does not hold
+    ('HIỆN TRẠNG HẠ TẦNG SỐ ĐẾN NĂM 2022'); its headings ('I. HẠ TẦNG KẾT NỐI') inherit its kind."""
     current: tuple[str | None, int | None] = (None, None)
-    out = {}
+    out, titles = {}, set()
+    after_marker = False
     for line in doc.lines:
         text = line.text.strip(" #*|")
         letters = [c for c in text if c.isalpha()]
         upper = len(letters) >= 6 and sum(c.isupper() for c in letters) > 0.9 * len(letters)
-        if upper and line.no not in heading_lines and (kind := _kind(text)):
-            current = (kind, stated_year(text))
+        marker = fold(text).startswith("phan ") and len(text.split()) <= 15
+        if line.no not in heading_lines and (marker or (upper and (after_marker or _kind(text)))):
+            kind, year = _kind(text), stated_year(text)
+            current = (kind, year) if marker or not after_marker else (kind or current[0], year or current[1])
+            titles.add(line.no)
+        after_marker = marker or (after_marker and not text)
         out[line.no] = current
-    return out
+    return out, titles
 
 
 def objective_sections(doc: Document) -> list[tuple[Heading, int, int]]:
@@ -214,10 +219,10 @@ def prose_indicators(doc: Document, plan_year: int | None) -> list[Indicator]:
 def _read(doc: Document, plan_year: int | None, reference: int | None, kinds: list[str], skip: set[str]):
     in_table = {n for t in doc.tables for n in range(t.line_start, t.line_end + 1)}
     heading_lines = {h.line for h in doc.headings}
-    parts = _parts(doc, heading_lines)
+    parts, part_titles = _parts(doc, heading_lines)
     indicators: list[Indicator] = []
     lead_year: tuple[int | None, int] | None = None  # (heading index, year) of a lead-in sentence
-    for item in _items(doc, _body(doc), in_table, heading_lines):
+    for item in _items(doc, _body(doc), in_table, heading_lines | part_titles):
         chain = _chain(doc, item.marks[0][1])
         section = chain[0] if chain else None
         part_kind, part_year = parts.get(item.marks[0][1], (None, None))
