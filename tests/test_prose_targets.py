@@ -170,3 +170,14 @@ def test_year_from_period_heading_and_section_title(tmp_path):
         "2. Tầm nhìn\n\n- Năm 2027, 80% hộ dân dùng thanh toán số.\n",
     )
     assert [(i.value, i.target_year) for i in doc.indicators] == [(100, 2028), (80, 2027)]
+
+
+def test_announcement_results_are_left_out_and_marks_tell_words_apart(tmp_path):
+    doc = run(
+        tmp_path,
+        "Tỉnh đặt mục tiêu phát triển doanh nghiệp công nghệ số\n"
+        "Theo báo cáo, toàn tỉnh có 320 doanh nghiệp công nghệ số.\n"
+        "Tỉnh phấn đấu đến năm 2030 có ít nhất 500 doanh nghiệp công nghệ số.\n"
+        "Đa số xã phấn đấu 80% hộ kinh doanh dùng thanh toán số.\n",
+    )
+    assert [i.value for i in doc.indicators] == [500, 80]

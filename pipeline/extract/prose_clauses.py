@@ -75,8 +75,12 @@ def printed(kind: str) -> tuple[tuple[str, ...], ...]:
 
 
 def _same_word(word: str, phrase_word: str) -> bool:
+    """A phrase written without marks matches any marks; one written with them ('đã', 'có') must
+    match them where the text prints marks ('đa số', 'cơ quan' are other words)."""
     word = word.lower()
-    return word == phrase_word if not word.isascii() else word == fold(phrase_word)
+    if phrase_word.isascii() or word.isascii():
+        return fold(word) == fold(phrase_word)
+    return word == phrase_word
 
 
 def _at(words: list[str], i: int, phrase: tuple[str, ...]) -> bool:
@@ -84,8 +88,12 @@ def _at(words: list[str], i: int, phrase: tuple[str, ...]) -> bool:
 
 
 def has_phrase(text: str, kind: str) -> bool:
-    padded = f" {fold(text)} "
-    return any(f" {p} " in padded for p in vocabulary(kind))
+    words = _WORD.findall(text)
+    phrases = printed(kind)
+    return any(_at(words, i, p) for i in range(len(words)) for p in phrases if _same_word(words[i], p[0]))
+
+
+_WORD = re.compile(r"[^\W_]+")
 
 
 def blank_non_targets(text: str) -> str:

@@ -34,6 +34,7 @@ _STATEMENT_START = re.compile(r"^(?:\d{1,3}(?:[.,]\d+)?\s*%\s+\w|T[ỷỉyi]\s+l
 _CLAUSE_END = re.compile(r";|\.\s+(?=[(\[\"“']?[A-ZĐÀ-Ỹ\-+])|\.\s*$")
 _PERIOD = re.compile(r"\b(?:giai doan|thoi ky|den) (?:19|20)\d\d (?:den )?((?:19|20)\d\d)\b")  # on folded text
 _BASE_YEAR = re.compile(r"(?i)\b(?:so\s+với|so\s+voi)\s+(?:cùng\s+kỳ\s+)?(?:năm|nam)?\s*\d{4}")
+_CLAUSE_MARK = re.compile(r"[,;()]")
 _PREAMBLE = ("can cu", "xet de nghi", "theo de nghi")
 _STOP = ("noi nhan",)
 _BRACKETED_TARGET = re.compile(r"^\s*\(\s*(?:mục tiêu|muc tieu|chỉ tiêu|chi tieu|kế hoạch|ke hoach)\b", re.I)
@@ -172,10 +173,15 @@ def stated_year(text: str) -> int | None:
     return years[-1] if years else None
 
 
-def _is_past(segment: str, before: str, reference: int | None) -> bool:
+def _clause_start(sentence: str, lo: int, value: int) -> int:
+    """Start of the clause holding a value: after the last ',', ';' or bracket before it."""
+    return max([lo] + [m.end() for m in _CLAUSE_MARK.finditer(sentence, lo, value)])
+
+
+def _is_past(segment: str, before: str, local: str, reference: int | None) -> bool:
     """A result, not a target: a past marker in the segment or opening the sentence ('Đến nay, 96% … và
-    71% …') unless the segment states an intent, or a year before the plan's ('năm 2023 đạt 16,5%')."""
-    if has_phrase(segment, "past") or (has_phrase(before, "past") and not has_phrase(segment, "future")):
+    71% …') unless the clause of the value states an intent, or a year before the plan's ('năm 2023 đạt 16,5%')."""
+    if (has_phrase(segment, "past") or has_phrase(before, "past")) and not has_phrase(local, "future"):
         return True
     year = stated_year(segment)
     return reference is not None and year is not None and year < reference
@@ -246,7 +252,8 @@ def _read(doc: Document, plan_year: int | None, reference: int | None, kinds: li
             previous = next((n for _st, n, _c in reversed(named) if n), previous)
             for st, name, context in named:
                 segment = sentence[st.segment[0] : st.segment[1]]
-                if _is_past(sentence[context : st.segment[1]], sentence[:context], reference):
+                local = sentence[_clause_start(sentence, context, st.start) : st.end]
+                if _is_past(sentence[context : st.segment[1]], sentence[:context], local, reference):
                     continue
                 line_start = _line_at(item, offset + st.segment[0] + len(segment) - len(segment.lstrip()))
                 line_end = _line_at(item, offset + max(st.segment[1] - 1, st.segment[0]))
@@ -284,7 +291,8 @@ def _indicator(doc, chain, kind, sentence, st, name, lines, default_year, lead_y
         or next((y for h in chain if (y := stated_year(h.title))), None)
         or default_year
     )
-    sure = kind == "objective" or has_phrase(sentence, "future") or lead_year is not None
+    intent = has_phrase(sentence, "future") or has_phrase(sentence, "target_form")
+    sure = kind == "objective" or intent or lead_year is not None
     flags = [*st.target.flags, *([] if sure else ["uncertain_target"])]
     line_start, line_end = lines
     return Indicator(
