@@ -155,12 +155,17 @@ def test_results_and_past_clauses_are_not_targets(tmp_path):
         tmp_path,
         HEAD + "I. KẾT QUẢ THỰC HIỆN NĂM 2025\n\n- Tỷ lệ hồ sơ trực tuyến đạt 71%.\n\n"
         "II. MỤC TIÊU\n\n- Năm 2024 tỷ lệ ký số đạt 60%, năm 2026 phấn đấu đạt 85%.\n"
-        "- Đến nay 100% cán bộ đã có máy tính; 90% hộ dân đã có điện thoại thông minh.\n"
+        "- Đến nay 100% cán bộ đã có máy tính; 90% hộ dân đã dùng điện thoại thông minh.\n"
+        "- 75% dữ liệu đã được số hóa được khai thác lại.\n"
         "- Khối đoàn thể đạt 52% (mục tiêu 65%).\n"
         "- Ban hành 15 văn bản hướng dẫn.\n",
     )
     got = [(i.name, i.value, i.target_year) for i in doc.indicators]
-    assert got == [("Tỷ lệ ký số", 85, 2026), ("Khối đoàn thể", 65, 2026)]
+    assert got == [
+        ("Tỷ lệ ký số", 85, 2026),
+        ("Dữ liệu đã được số hóa được khai thác lại", 75, 2026),
+        ("Khối đoàn thể", 65, 2026),
+    ]
 
 
 def test_year_from_period_heading_and_section_title(tmp_path):
