@@ -37,6 +37,9 @@ def meta(text: str):
         ("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HẢI PHÒNG\n", ("thanh_pho", None, None, "Hải Phòng")),
         ("UBND TỈNH BẮC NINH\nUBND THÀNH PHỐ BẮC NINH\n", ("thanh_pho", None, "Bắc Ninh", "Bắc Ninh")),
         ("TỈNH ỦY THANH HÓA\n", ("tinh", None, None, "Thanh Hóa")),
+        ("ỦY BAN NHÂN DÂN XÃ TÂN PHÚ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n", ("xa", "Tân Phú", None, None)),
+        ("UBND TP. HỒ CHÍ MINH\n", ("thanh_pho", None, None, "Hồ Chí Minh")),
+        ("ỦY BAN NHÂN DÂN\nĐẶC KHU PHÚ QUỐC\n", ("dac_khu", "Phú Quốc", None, None)),
     ],
 )
 def test_issuing_level_and_place(header, expected):

@@ -33,8 +33,11 @@ _FUZZY_PROVINCE = 85
 _FOLDED_WORD = re.compile(r"\S+")
 # an issuing unit in a header line: 'UBND XÃ PHÚ LÂM', 'TỈNH ỦY GIA LAI', 'Nơi ban hành: Tỉnh Gia Lai'
 _ISSUER = re.compile(
-    r"(?<![^\W\d_])(?P<unit>thị trấn|thị xã|thành phố|xã|phường|huyện|quận|tỉnh)(?:\s+ủy)?\s+(?P<rest>.*)", re.I
+    r"(?<![^\W\d_])(?P<unit>thị trấn|thị xã|thành phố|tp\.|đặc khu|xã|phường|huyện|quận|tỉnh)"
+    r"(?:\s+ủy)?\s*(?<=\s|\.)(?P<rest>.*)",
+    re.I,
 )
+_MOTTO = re.compile(r"\s(?:CỘNG HÒA|CỘNG HOÀ|Cộng hòa|Cộng hoà|CONG HOA|Độc lập|ĐỘC LẬP)\b.*")  # a merged header line
 _LEVELS = {
     "xa": "xa",
     "phuong": "phuong",
@@ -43,12 +46,24 @@ _LEVELS = {
     "quan": "quan",
     "thi xa": "thi_xa",
     "thanh pho": "thanh_pho",
+    "tp": "thanh_pho",
+    "dac khu": "dac_khu",
     "tinh": "tinh",
 }
-_RANK = {"tinh": 1, "thanh_pho": 2, "huyen": 2, "quan": 2, "thi_xa": 2, "xa": 3, "phuong": 3, "thi_tran": 3}
+_RANK = {
+    "tinh": 1,
+    "thanh_pho": 2,
+    "huyen": 2,
+    "quan": 2,
+    "thi_xa": 2,
+    "xa": 3,
+    "phuong": 3,
+    "thi_tran": 3,
+    "dac_khu": 3,
+}
 _ANNOUNCED = re.compile(r"(?:Ủy|Uỷ|Uy) ban nhân dân\s+|UBND\s+", re.I)
 _UNIT_WORD = re.compile(r"(?<![^\W\d_])(?:thị trấn|thị xã|thành phố|xã|phường|huyện|quận|tỉnh)\s", re.I)
-COMMUNE_LEVELS = frozenset({"xa", "phuong", "thi_tran"})
+COMMUNE_LEVELS = frozenset({"xa", "phuong", "thi_tran", "dac_khu"})
 
 
 @dataclass(slots=True)
@@ -151,7 +166,7 @@ def _province_name(name: str) -> str | None:
 
 def _unit(text: str) -> tuple[str, str] | None:
     """(level, name) of an issuing unit at the start of a text ('xã Phú Lâm', 'TỈNH ỦY GIA LAI')."""
-    m = _ISSUER.match(text.strip(" |*-"))
+    m = _ISSUER.match(_MOTTO.sub("", text.strip(" |*-")))
     if not m:
         return None
     rest = m["rest"]
