@@ -9,8 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.config import Limits
+from pipeline.extract.headings import find_headings
 from pipeline.extract.prose_clauses import stated_targets
+from pipeline.extract.prose_targets import prose_indicators
+from pipeline.model import Document
 from pipeline.readers import read_document
+from pipeline.readers.text import read_lines
 from pipeline.stages import STAGES
 
 
@@ -186,3 +190,35 @@ def test_announcement_results_are_left_out_and_marks_tell_words_apart(tmp_path):
         "Đa số xã phấn đấu 80% hộ kinh doanh dùng thanh toán số.\n",
     )
     assert [i.value for i in doc.indicators] == [500, 80]
+
+
+def test_year_series_share_the_name(tmp_path):
+    doc = run(
+        tmp_path,
+        HEAD + "I. MỤC TIÊU\n- Tỷ lệ hồ sơ trực tuyến: năm 2026 đạt 80%, năm 2027 đạt 90%.\n"
+        "- Tỷ lệ người dân có chữ ký số đạt 30% vào năm 2026 và 50% vào năm 2028.\n",
+    )
+    assert [(i.name, i.value, i.target_year) for i in doc.indicators] == [
+        ("Tỷ lệ hồ sơ trực tuyến", 80, 2026),
+        ("Tỷ lệ hồ sơ trực tuyến", 90, 2027),
+        ("Tỷ lệ người dân có chữ ký số", 30, 2026),
+        ("Tỷ lệ người dân có chữ ký số", 50, 2028),
+    ]
+
+
+_LINES = st.lists(
+    st.one_of(
+        st.sampled_from(["I. MỤC TIÊU", "II. KẾT QUẢ THỰC HIỆN", "Phần I", "- ", "Đến năm 2030:", "Nơi nhận:"]),
+        st.builds(" ".join, st.lists(st.one_of(_DATE, _DOC_NUMBER, _WORDS, st.text(max_size=6)), max_size=8)),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_LINES)
+def test_prose_indicators_never_raise_on_any_plan_text(lines):
+    doc = Document("t", "t.txt", "text", "", 0, lines=read_lines("KẾ HOẠCH\n" + "\n".join(lines)))
+    find_headings(doc)
+    for ind in prose_indicators(doc, 2026):
+        assert ind.sentence and ind.source == "prose" and ind.line_start <= ind.line_end

@@ -34,6 +34,10 @@ _STATEMENT_START = re.compile(r"^(?:\d{1,3}(?:[.,]\d+)?\s*%\s+\w|T[ỷỉyi]\s+l
 _CLAUSE_END = re.compile(r";|\.\s+(?=[(\[\"“']?[A-ZĐÀ-Ỹ\-+])|\.\s*$")
 _PERIOD = re.compile(r"\b(?:giai doan|thoi ky|den) (?:19|20)\d\d (?:den )?((?:19|20)\d\d)\b")  # on folded text
 _BASE_YEAR = re.compile(r"(?i)\b(?:so\s+với|so\s+voi)\s+(?:cùng\s+kỳ\s+)?(?:năm|nam)?\s*\d{4}")
+# 'vào năm 2028', 'đến cuối năm 2026': a year, not a name ('… 50% vào năm 2028' takes the name before)
+_YEAR_PHRASE = re.compile(
+    r"(?i)(?:\b(?:vào|vao|đến|den|tới|toi|trong)\s+)?(?:\b(?:cuối|cuoi)\s+)?\b(?:năm|nam)\s+\d{4}"
+)
 _CLAUSE_MARK = re.compile(r"[,;()]")
 _PREAMBLE = ("can cu", "xet de nghi", "theo de nghi")
 _STOP = ("noi nhan",)
@@ -195,7 +199,7 @@ def _named(stated: list[Stated], sentence: str, previous: str) -> list[tuple[Sta
     fillers = {fold(" ".join(p)) for kind in ("filler_lead", "filler_trail") for p in printed(kind)}
     for i, st in enumerate(stated):
         name = st.name if fold(st.name) not in fillers and stated_year(st.name) is None else ""
-        name = name or (strip_fillers(re.sub(r"(?i)\b(?:năm|nam)\s+\d{4}", "", st.name)) if st.name else "")
+        name = name or (strip_fillers(_YEAR_PHRASE.sub(" ", st.name)) if st.name else "")
         if fold(name) in fillers:
             name = ""
         nxt = stated[i + 1] if i + 1 < len(stated) else None
