@@ -40,6 +40,7 @@ _NOT_TARGETS = [
     ),
 ]
 _SEPARATOR = re.compile(r";|,(?!\d)|\(|\)|\s+(?:và|va)\s+", re.IGNORECASE)
+_ENUMERATOR = re.compile(r"^\(?(?:\d{1,2}|[a-zđ])\)\s*")  # '(2) Phải thực hiện …' in running text
 _COLON_VALUE = re.compile(r":\s*$")
 # 'điện tử 2' folds like 'điện từ 2' (from 2): with diacritics printed, only 'từ' is the comparator
 _FALSE_FROM = re.compile(r"(?i)(?:tứ|tử|tữ|tự|tù|tú|tủ|tũ|tụ|tư)\s")
@@ -153,7 +154,7 @@ def _value_end(text: str, hit: Hit) -> int:
 def strip_fillers(text: str) -> str:
     """An indicator phrase without bullets and the words around it ('trong đó tỷ lệ …', '… đạt',
     '… huyện phấn đấu tỷ trọng …': what precedes a word of intent is not the name)."""
-    text = clean_cell(_ITEM_START.sub("", text.strip()))
+    text = clean_cell(_ITEM_START.sub("", _ENUMERATOR.sub("", text.strip())))
     words = text.split()
     cuts = [i + len(p) for i in range(len(words)) for p in printed("cut_before") if _at(words, i, p)]
     if cuts and max(cuts) < len(words):

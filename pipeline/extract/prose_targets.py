@@ -273,15 +273,24 @@ def _read(doc: Document, plan_year: int | None, reference: int | None, kinds: li
                         page=doc.page_of(line_start),
                     )
                     continue
-                indicators.append(
-                    _indicator(
-                        doc, chain, kind, sentence, st, name, (line_start, line_end), part_year or plan_year, lead_year
-                    )
-                )
+                where = _Where(chain, kind, sentence, item.text[:offset], (line_start, line_end))
+                indicators.append(_indicator(doc, where, st, name, part_year or plan_year, lead_year))
     return indicators
 
 
-def _indicator(doc, chain, kind, sentence, st, name, lines, default_year, lead_year) -> Indicator:
+@dataclass(slots=True)
+class _Where:
+    """Where a prose target was stated: headings over it, section kind, sentence, paragraph before it, lines."""
+
+    chain: list[Heading]
+    kind: str
+    sentence: str
+    before: str
+    lines: tuple[int, int]
+
+
+def _indicator(doc: Document, where: _Where, st: Stated, name: str, default_year, lead_year) -> Indicator:
+    chain, kind, sentence, lines = where.chain, where.kind, where.sentence, where.lines
     lettered = next((h for h in chain if h.kind == "letter"), None)
     # a lettered sub-heading ('a) Chính quyền số') groups its bullets; a lettered target ('b) 100% cán bộ …') does not
     sub = lettered if lettered is not None and not scan_targets(lettered.title) else None
@@ -295,7 +304,9 @@ def _indicator(doc, chain, kind, sentence, st, name, lines, default_year, lead_y
         or next((y for h in chain if (y := stated_year(h.title))), None)
         or default_year
     )
-    intent = has_phrase(sentence, "future") or has_phrase(sentence, "target_form")
+    # a word of intent in the sentence, earlier in its paragraph or in a heading over it ('… ĐẾN NĂM 2025')
+    said = " ".join([where.before, *(h.title for h in chain)])
+    intent = any(has_phrase(t, k) for t in (sentence, said) for k in ("future", "target_form"))
     sure = kind == "objective" or intent or lead_year is not None
     flags = [*st.target.flags, *([] if sure else ["uncertain_target"])]
     line_start, line_end = lines
