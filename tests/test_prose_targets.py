@@ -67,7 +67,10 @@ def targets(sentence: str) -> list[tuple[str, str, float, float | None, str | No
         ("Tốc độ truy cập di động: 50 Mb/s.", [("Tốc độ truy cập di động", "=", 50, None, "other")]),
         ("Hỗ trợ 300 doanh nghiệp chuyển đổi số.", [("Hỗ trợ doanh nghiệp chuyển đổi số", "=", 300, None, "count")]),
         ("Thu nhập từ kinh tế số tăng gấp 3 lần.", [("Thu nhập từ kinh tế số", "=", 3, None, "other")]),
-        ("Hằng năm tăng 12% số hộ dùng thanh toán số.", [("số hộ dùng thanh toán số", "=", 12, None, "percent")]),
+        (
+            "Hằng năm tăng 12% số hộ dùng thanh toán số.",
+            [("Hằng năm tăng số hộ dùng thanh toán số", "=", 12, None, "percent")],
+        ),
     ],
 )
 def test_sentence_forms(sentence, expected):

@@ -226,7 +226,7 @@ def stated_targets(sentence: str) -> list[Stated]:
             b = inner[i + 1][0].start if i + 1 < len(inner) else hi
             pre, post = strip_fillers(sentence[a : hit.start]), strip_fillers(sentence[end:b])
             name_first = _name_first(pre, post)
-            name = pre if name_first else post
+            name = pre if name_first else _value_between(pre, post)
             raw_end, unit_raw = end, None
             if end > hit.end:  # '36 Mb/s'; a thing counted names what is counted: '01 tài khoản sử dụng …'
                 unit_raw = sentence[hit.end : end].strip()
@@ -239,6 +239,19 @@ def stated_targets(sentence: str) -> list[Stated]:
             if target is not None:
                 out.append(Stated(name, target, hit.start, end, (lo, hi)))
     return out
+
+
+def _value_between(pre: str, post: str) -> str:
+    """The name of a value printed inside it: '5G phủ tối thiểu 50% khu công nghiệp' names '5G phủ
+    khu công nghiệp'; an actor before the value ('huyện hướng đến 82% hộ …') is not part of it."""
+    words = fold(pre).split()
+    if not pre or len(words) > 4 or len(post.split()) < 2 or (words[-1:] and words[-1] in _ACTORS) or _YEAR.search(pre):
+        return post
+    return f"{pre} {post[:1].lower()}{post[1:]}"
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_ACTORS = frozenset({"xa", "phuong", "huyen", "tinh", "pho", "tran", "nam", "quoc", "khu"})  # '… thành phố', 'Việt Nam'
 
 
 def _balanced(name: str) -> str:
