@@ -225,3 +225,22 @@ def test_prose_indicators_never_raise_on_any_plan_text(lines):
     find_headings(doc)
     for ind in prose_indicators(doc, 2026):
         assert ind.sentence and ind.source == "prose" and ind.line_start <= ind.line_end
+
+
+def test_wrapped_bullets_sub_targets_and_bases(tmp_path):
+    doc = run(
+        tmp_path,
+        HEAD + "II. MỤC TIÊU\n\na) Chính quyền số\n"
+        "- Tỷ lệ hồ sơ được giải quyết trực tuyến\ntoàn trình đạt từ 80% trở lên; "
+        "tỷ lệ thanh toán trực tuyến đạt\n50%.\n"
+        "+ 100% cán bộ được bồi dưỡng kỹ năng số, trong đó\nít nhất 30% làm chủ kỹ năng số chuyên sâu.\n"
+        "b) Kinh tế số\nPhấn đấu tỷ trọng kinh tế số đạt 10% GRDP của xã vào năm 2027.\n",
+    )
+    got = [(i.name, i.value, i.unit_base, i.target_year, i.group, i.line_start, i.line_end) for i in doc.indicators]
+    assert got == [
+        ("Tỷ lệ hồ sơ được giải quyết trực tuyến toàn trình", 80, None, 2026, "a) Chính quyền số", 14, 15),
+        ("Tỷ lệ thanh toán trực tuyến", 50, None, 2026, "a) Chính quyền số", 15, 16),
+        ("Cán bộ được bồi dưỡng kỹ năng số", 100, None, 2026, "a) Chính quyền số", 17, 17),
+        ("Làm chủ kỹ năng số chuyên sâu", 30, None, 2026, "a) Chính quyền số", 17, 18),
+        ("Tỷ trọng kinh tế số", 10, "GRDP của xã", 2027, "b) Kinh tế số", 20, 20),
+    ]

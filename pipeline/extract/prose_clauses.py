@@ -165,8 +165,8 @@ def strip_fillers(text: str) -> str:
         text = text.strip(" ,;:.()–-")
         words = [w.strip(",;:.") for w in text.split()]
         for phrase in printed("filler_lead"):
-            if len(words) > len(phrase) and _at(words, 0, phrase):
-                text, changed = " ".join(text.split()[len(phrase) :]), True
+            if _at(words, 0, phrase):  # a text that is only a filler ('trong đó') names nothing
+                text, changed = " ".join(text.split()[len(phrase) :]), len(words) > len(phrase)
                 break
         else:
             for phrase in printed("filler_trail"):
@@ -224,7 +224,7 @@ def stated_targets(sentence: str) -> list[Stated]:
         for i, (hit, end, thing) in enumerate(inner):
             a = inner[i - 1][1] if i else lo
             b = inner[i + 1][0].start if i + 1 < len(inner) else hi
-            pre, post = strip_fillers(sentence[a : hit.start]), strip_fillers(sentence[end:b])
+            pre, post = (strip_fillers(YEAR_PHRASE.sub(" ", t)) for t in (sentence[a : hit.start], sentence[end:b]))
             name_first = _name_first(pre, post)
             name = pre if name_first else _value_between(pre, post)
             raw_end, unit_raw = end, None
@@ -251,6 +251,8 @@ def _value_between(pre: str, post: str) -> str:
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# 'vào năm 2028', 'đến cuối năm 2026': a year, not part of a name
+YEAR_PHRASE = re.compile(r"(?i)(?:\b(?:vào|vao|đến|den|tới|toi|trong)\s+)?(?:\b(?:cuối|cuoi)\s+)?\b(?:năm|nam)\s+\d{4}")
 _ACTORS = frozenset({"xa", "phuong", "huyen", "tinh", "pho", "tran", "nam", "quoc", "khu"})  # '… thành phố', 'Việt Nam'
 
 

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.extract.headings import heading_path
-from pipeline.extract.prose_clauses import Stated, has_phrase, printed, stated_targets, strip_fillers
+from pipeline.extract.prose_clauses import YEAR_PHRASE, Stated, has_phrase, printed, stated_targets, strip_fillers
 from pipeline.model import Document, Heading, Indicator
 from pipeline.normalize.fold import fold
 from pipeline.normalize.targets import scan_targets, years_in
@@ -199,7 +199,7 @@ def _named(stated: list[Stated], sentence: str, previous: str) -> list[tuple[Sta
     fillers = {fold(" ".join(p)) for kind in ("filler_lead", "filler_trail") for p in printed(kind)}
     for i, st in enumerate(stated):
         name = st.name if fold(st.name) not in fillers and stated_year(st.name) is None else ""
-        name = name or (strip_fillers(_YEAR_PHRASE.sub(" ", st.name)) if st.name else "")
+        name = name or (strip_fillers(YEAR_PHRASE.sub(" ", st.name)) if st.name else "")
         if fold(name) in fillers:
             name = ""
         nxt = stated[i + 1] if i + 1 < len(stated) else None
