@@ -244,3 +244,16 @@ def test_wrapped_bullets_sub_targets_and_bases(tmp_path):
         ("Làm chủ kỹ năng số chuyên sâu", 30, None, 2026, "a) Chính quyền số", 17, 18),
         ("Tỷ trọng kinh tế số", 10, "GRDP của xã", 2027, "b) Kinh tế số", 20, 20),
     ]
+
+
+def test_population_area_and_budget_facts_are_not_targets(tmp_path):
+    doc = run(
+        tmp_path,
+        HEAD + "I. ĐẶC ĐIỂM TÌNH HÌNH\nXã có 3.200 hộ, 100% thôn có sóng 4G.\n"
+        "II. MỤC TIÊU\n- 100% thôn có Tổ công nghệ số cộng đồng.\n"
+        "III. KINH PHÍ\nTổng kinh phí: 500 triệu đồng.\n",
+    )
+    got = [(i.name, i.value) for i in doc.indicators]
+    assert got == [("Thôn có Tổ công nghệ số cộng đồng", 100)]
+    news = run(tmp_path, "Xã có diện tích tự nhiên 2.450 ha, 3.200 hộ với 12.500 nhân khẩu.\n")
+    assert news.indicators == []
