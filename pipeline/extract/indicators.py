@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from pipeline.extract.prose_targets import prose_indicators, split_name_target
+from pipeline.extract.prose_clauses import split_name_target
+from pipeline.extract.prose_targets import prose_indicators
 from pipeline.model import Document, Indicator, Row, Table
 from pipeline.normalize.agencies import clean_name, normalize_agency, split_agencies
 from pipeline.normalize.fold import fold, strip_diacritics
