@@ -1,0 +1,462 @@
+"""Variants of the seed plans' own text, with the rows each must yield.
+
+    python benchmarks/variants.py OUT [--ops delete_row,swap_rows,...] [--score]
+
+The generated corpus (benchmarks/corpus.py) draws names, agencies and column titles from the
+pipeline's data files and numbers its rows in sequence, so it shares the pipeline's assumptions.
+These variants do not: they edit the five seed texts in data/raw (rows deleted without renumbering,
+rows swapped with their numbers, groups dropped or retitled, zero-padded numbers, agencies in
+capitals, headers split over two lines, column titles renamed, a note column added, columns
+reordered) and derive the expected rows from the hand-made gold in tests/gold by applying the same
+edits. Nothing here reads pipeline/resources: row blocks are located from the gold `line` fields.
+
+A row block runs from its start (the gold line, or a bare row number just above it) to the line
+before the next row's start or group title; the last row of a table has no known end, so no edit
+moves or deletes it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "data" / "raw"
+GOLD = ROOT / "tests" / "gold"
+
+_BARE_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\)|[-+])$")
+_ROMAN = re.compile(r"^(?:<b>)?([IVX]{1,5})\b\.?(?:</b>)?")
+_LEADING_NUMBER = re.compile(r"^(\d)(?=[.\t ]|$)")
+# Agency heads in the generator's own words (not the pipeline's gazetteer): upper-cased from here to the cell end.
+_AGENCY_HEAD = re.compile(r"\b(?:Phòng|Văn phòng|Trung tâm|Công an|Ban Chỉ huy|Đảng ủy|Ủy ban Mặt trận|Trạm)\b[^\t;,]*")
+# Column-title synonyms a plan may use instead (folded title fragment -> replacement).
+SYNONYMS = (
+    ("co quan chu tri", "Đơn vị thực hiện"),
+    ("don vi chu tri", "Cơ quan chủ trì"),
+    ("bo phan chu tri", "Đơn vị thực hiện"),
+    ("co quan phoi hop", "Đơn vị phối hợp"),
+    ("don vi tinh", "ĐVT"),
+    ("thoi gian hoan thanh", "Thời hạn"),
+    ("thoi gian thuc hien", "Tiến độ"),
+    ("ten nhiem vu", "Nội dung nhiệm vụ"),
+    ("noi dung cong viec", "Nhiệm vụ"),
+)
+RETITLE = "Lĩnh vực ưu tiên của địa phương"
+NOTE = "Theo hướng dẫn của cấp trên"
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return re.sub(r"\s+", " ", "".join(c for c in text if not unicodedata.combining(c))).lower().strip()
+
+
+@dataclass
+class Unit:
+    """One table row of the gold (all its records: year cells, indicator and task of one row)."""
+
+    table: str
+    line: int  # 0-based index of the gold line
+    start: int
+    end: int | None  # last line of the block; None for the last row of its table
+    group: str | None
+    records: list[dict]
+    group_line: int | None = None  # the group title printed just above this row, if it opens a group
+
+
+@dataclass
+class Text:
+    """Lines that remember where they came from, so gold lines can follow every edit."""
+
+    lines: list[tuple[int | None, str]]
+    records: list[dict]
+    doc: dict
+    name: str
+    units: list[Unit] = field(default_factory=list)
+
+    def index(self, origin: int) -> int:
+        return next(i for i, (o, _) in enumerate(self.lines) if o == origin)
+
+    def render(self) -> tuple[str, list[dict]]:
+        where = {o: i + 1 for i, (o, _) in enumerate(self.lines) if o is not None}
+        records = []
+        for rec in self.records:
+            rec = dict(rec)
+            if rec.get("source") == "table" or rec["line"] - 1 in where:
+                rec["line"] = where[rec["line"] - 1]
+            records.append(rec)
+        doc = dict(self.doc, source_file=f"{self.name}.txt")
+        doc["n_indicator_rows"] = sum(r["type"] == "indicator" for r in records)
+        doc["n_task_rows"] = sum(r["type"] == "task" for r in records)
+        return "\n".join(t for _, t in self.lines) + "\n", [doc, *records]
+
+
+def _group_title(group: str | None) -> str:
+    return fold(re.sub(r"^[IVX]+\.?\s*", "", group or ""))[:12]
+
+
+def _units(lines: list[str], records: list[dict]) -> list[Unit]:
+    by_row: dict[tuple[str, int], list[dict]] = {}
+    for rec in records:
+        if rec.get("source") == "table":
+            by_row.setdefault((rec["table_label"], rec["line"] - 1), []).append(rec)
+    units = []
+    for (table, line), recs in sorted(by_row.items(), key=lambda kv: kv[0][1]):
+        start = line
+        j = line - 1
+        while j >= 0 and not lines[j].strip():
+            j -= 1
+        if j >= 0 and _BARE_NUMBER.match(lines[j].strip()):
+            start = j
+        units.append(Unit(table, line, start, None, recs[0].get("group"), recs))
+    for k, unit in enumerate(units):
+        nxt = units[k + 1] if k + 1 < len(units) else None
+        if nxt is None or nxt.table != unit.table:
+            continue
+        unit.end = nxt.start - 1
+        if nxt.group != unit.group:
+            title = _group_title(nxt.group)
+            for j in range(unit.line + 1, nxt.start):
+                if _ROMAN.match(lines[j].strip()) and title and title in fold(lines[j]):
+                    unit.end, nxt.group_line = j - 1, j
+                    break
+    return units
+
+
+def load_seed(source_file: str) -> Text:
+    lines = (RAW / source_file).read_text(encoding="utf-8").splitlines()
+    recs = [
+        json.loads(x) for x in (GOLD / (Path(source_file).stem + ".jsonl")).read_text(encoding="utf-8").splitlines()
+    ]
+    text = Text([(i, t) for i, t in enumerate(lines)], recs[1:], recs[0], Path(source_file).stem)
+    text.units = _units(lines, recs[1:])
+    return text
+
+
+def seeds() -> list[str]:
+    return sorted(p.name for p in RAW.glob("*.txt"))
+
+
+def _tsv(text: Text, unit: Unit) -> bool:
+    return "\t" in text.lines[text.index(unit.line)][1]
+
+
+def _closed(text: Text) -> list[Unit]:
+    """Rows with a known end, whose block holds no group title of another row."""
+    return [u for u in text.units if u.end is not None]
+
+
+def _block(text: Text, unit: Unit) -> list[int]:
+    """Current positions of a row block's lines."""
+    origins = set(range(unit.start, unit.end + 1))
+    return [i for i, (o, _) in enumerate(text.lines) if o in origins]
+
+
+def _drop(text: Text, units: list[Unit]) -> None:
+    gone = {ln for u in units for ln in range(u.start, u.end + 1)}
+    gone |= {u.group_line for u in units if u.group_line is not None and getattr(u, "drop_group", False)}
+    lines = {id(r) for u in units for r in u.records}
+    text.lines = [(o, t) for o, t in text.lines if o not in gone]
+    text.records = [r for r in text.records if id(r) not in lines]
+    text.units = [u for u in text.units if u not in units]
+
+
+def _tables(text: Text) -> dict[str, list[Unit]]:
+    out: dict[str, list[Unit]] = {}
+    for u in text.units:
+        out.setdefault(u.table, []).append(u)
+    return out
+
+
+# ---------------------------------------------------------------- edits
+def delete_row(text: Text) -> None:
+    """One row in the middle of each table disappears; the others keep their numbers."""
+    victims = []
+    for units in _tables(text).values():
+        closed = [u for u in units if u.end is not None and u.group_line is None]
+        if len(closed) >= 3:
+            victims.append(closed[len(closed) // 2])
+    _drop(text, victims)
+
+
+def swap_rows(text: Text) -> None:
+    """Two neighbouring rows of each table change places, numbers and all."""
+    for units in _tables(text).values():
+        pairs = [
+            (a, b)
+            for a, b in itertools.pairwise(units)
+            if a.end is not None and b.end is not None and b.group_line is None and a.end + 1 == b.start
+        ]
+        if not pairs:
+            continue
+        a, b = pairs[len(pairs) // 3]
+        ia, ib = _block(text, a), _block(text, b)
+        first, second = [text.lines[i] for i in ia], [text.lines[i] for i in ib]
+        text.lines[ia[0] : ib[-1] + 1] = second + first
+
+
+def drop_group(text: Text) -> None:
+    """The second group of each table goes, title and rows; the following groups keep their numerals."""
+    victims = []
+    for units in _tables(text).values():
+        heads = [k for k, u in enumerate(units) if u.group_line is not None]
+        if len(heads) < 2:
+            continue
+        k0, k1 = heads[0], heads[1] if len(heads) > 1 else None
+        members = units[k0:k1]
+        if members and all(u.end is not None for u in members):
+            members[0].drop_group = True  # type: ignore[attr-defined]
+            victims += members
+    _drop(text, victims)
+
+
+def retitle_groups(text: Text) -> None:
+    """Every group title is replaced by wording no vocabulary knows."""
+    for u in text.units:
+        if u.group_line is None:
+            continue
+        i = text.index(u.group_line)
+        old = text.lines[i][1]
+        if "\t" in old:
+            cells = old.split("\t")
+            new = "\t".join([cells[0], RETITLE, *cells[2:]])
+        else:
+            new = f"{_ROMAN.match(old.strip()).group(0)} {RETITLE}"
+        text.lines[i] = (u.group_line, new)
+        for r in u.records:
+            r["group"] = None
+
+
+def zero_pad(text: Text) -> None:
+    """Row numbers printed with two digits: `01`, `02.1`."""
+    for u in text.units:
+        i = text.index(u.start)
+        o, line = text.lines[i]
+        text.lines[i] = (o, _LEADING_NUMBER.sub(r"0\1", line, count=1))
+
+
+def upper_agencies(text: Text) -> None:
+    """Agency names in capitals, as some plans print them."""
+    for u in text.units:
+        last = u.end if u.end is not None else u.line + 6
+        for i in [i for i, (o, _) in enumerate(text.lines) if o is not None and u.line <= o <= last]:
+            o, line = text.lines[i]
+            if i > text.index(u.line) and _ROMAN.match(line.strip()):
+                break
+            cells = line.split("\t")
+            head = 2 if len(cells) > 2 else 0  # never the number or name cell of a tab row
+            cells[head:] = [_AGENCY_HEAD.sub(lambda m: m.group(0).upper(), c) for c in cells[head:]]
+            text.lines[i] = (o, "\t".join(cells))
+
+
+def _headers(text: Text) -> list[int]:
+    """Positions of the tab header lines just above each table's first row (and its page-break repeats)."""
+    out = []
+    for units in _tables(text).values():
+        if not _tsv(text, units[0]):
+            continue
+        i = text.index(units[0].group_line if units[0].group_line is not None else units[0].start)
+        j = i - 1
+        while j >= 0 and not text.lines[j][1].strip():
+            j -= 1
+        if j >= 0 and "\t" in text.lines[j][1]:
+            title = text.lines[j][1]
+            out += [k for k, (_, t) in enumerate(text.lines) if t == title]
+    return out
+
+
+def split_headers(text: Text) -> None:
+    """Tab headers printed over two lines: each title's second half goes on a line of its own."""
+    for i in sorted(_headers(text), reverse=True):
+        o, line = text.lines[i]
+        top, bottom = [], []
+        for cell in line.split("\t"):
+            words = cell.split()
+            cut = (len(words) + 1) // 2 if len(words) > 1 else len(words)
+            top.append(" ".join(words[:cut]))
+            bottom.append(" ".join(words[cut:]))
+        text.lines[i : i + 1] = [(o, "\t".join(top)), (None, "\t".join(bottom))]
+
+
+def _rename(line: str) -> str:
+    cells = line.split("\t")
+    for k, cell in enumerate(cells):
+        for key, synonym in SYNONYMS:
+            if key in fold(cell):
+                cells[k] = synonym
+                break
+    return "\t".join(cells)
+
+
+def rename_columns(text: Text) -> None:
+    """Column titles replaced by synonyms plans also use (`Đơn vị thực hiện`, `ĐVT`, `Thời hạn`)."""
+    positions = set(_headers(text))
+    for units in _tables(text).values():
+        if _tsv(text, units[0]):
+            continue
+        i = text.index(units[0].group_line if units[0].group_line is not None else units[0].start)
+        for j in range(max(0, i - 14), i):
+            if fold(text.lines[j][1]) in ("stt", "tt") or fold(text.lines[j][1]).startswith(("stt ", "tt ")):
+                positions |= set(range(j, i))
+                break
+    for i in positions:
+        o, line = text.lines[i]
+        if "\t" in line:
+            text.lines[i] = (o, _rename(line))
+        else:
+            for key, synonym in SYNONYMS:
+                if key in fold(line):
+                    text.lines[i] = (o, synonym)
+                    break
+
+
+def _row_positions(text: Text) -> list[list[int]]:
+    """Per tab table: positions of the tab lines from the header to the last row."""
+    out = []
+    headers = _headers(text)
+    for units in _tables(text).values():
+        if not _tsv(text, units[0]):
+            continue
+        lo = max(h for h in headers if h < text.index(units[0].line))
+        hi = text.index(units[-1].line)
+        out.append([k for k in range(lo, hi + 1) if "\t" in text.lines[k][1]])
+    return out
+
+
+def note_column(text: Text) -> None:
+    """A `Ghi chú` column at the right end of tab tables, with a remark on every third row."""
+    for positions in _row_positions(text):
+        header = text.lines[positions[0]][1]
+        for n, k in enumerate(positions):
+            o, line = text.lines[k]
+            if line == header:
+                text.lines[k] = (o, line.rstrip("\t") + "\tGhi chú")
+            else:
+                text.lines[k] = (o, line.rstrip("\t") + "\t" + (NOTE if n % 3 == 1 else ""))
+
+
+def reorder_columns(text: Text) -> None:
+    """The columns after the name printed in reverse order (agencies before unit and target)."""
+    for positions in _row_positions(text):
+        width = max(len(text.lines[k][1].rstrip("\t").split("\t")) for k in positions)
+        for k in positions:
+            o, line = text.lines[k]
+            cells = line.rstrip("\t").split("\t")
+            cells += [""] * (width - len(cells))
+            text.lines[k] = (o, "\t".join(cells[:2] + cells[2:][::-1]))
+
+
+OPS: dict[str, Callable[[Text], None]] = {
+    "identity": lambda text: None,
+    "delete_row": delete_row,
+    "swap_rows": swap_rows,
+    "drop_group": drop_group,
+    "retitle_groups": retitle_groups,
+    "zero_pad": zero_pad,
+    "upper_agencies": upper_agencies,
+    "split_headers": split_headers,
+    "rename_columns": rename_columns,
+    "note_column": note_column,
+    "reorder_columns": reorder_columns,
+}
+# Edits that compose (in this order) into one variant per seed; structural ones first, while blocks are intact.
+COMBINED = ("delete_row", "swap_rows", "drop_group", "zero_pad", "upper_agencies", "rename_columns")
+
+
+def variant(source_file: str, ops: tuple[str, ...]) -> tuple[str, str, list[dict]]:
+    """(name, text, expected records) of one seed with `ops` applied."""
+    text = load_seed(source_file)
+    for op in ops:
+        OPS[op](text)
+    text.name = f"{text.name}__{'+'.join(ops)}"
+    body, records = text.render()
+    return text.name, body, records
+
+
+def write(out: Path, ops_list: list[tuple[str, ...]], sources: list[str] | None = None) -> list[Path]:
+    """Writes OUT/plans/*.txt and OUT/expected/*.jsonl; returns the plan paths."""
+    plans, expected = Path(out) / "plans", Path(out) / "expected"
+    plans.mkdir(parents=True, exist_ok=True)
+    expected.mkdir(parents=True, exist_ok=True)
+    paths, bodies = [], set()
+    for source in sources or seeds():
+        bodies.add((RAW / source).read_text(encoding="utf-8").rstrip("\n"))
+        for ops in ops_list:
+            name, body, records = variant(source, ops)
+            if body.rstrip("\n") in bodies:  # an edit this layout has nothing to apply to
+                continue
+            bodies.add(body.rstrip("\n"))
+            (plans / f"{name}.txt").write_text(body, encoding="utf-8")
+            with open(expected / f"{name}.jsonl", "w", encoding="utf-8") as fh:
+                fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+            paths.append(plans / f"{name}.txt")
+    return paths
+
+
+def score(out: Path, paths: list[Path], per_variant: bool = False) -> dict[str, dict[str, float | None]]:
+    """Table-row figures per seed layout (or per variant): indicator F1, task F1, target exactness."""
+    from pipeline.config import Limits
+    from pipeline.eval import evaluate, load_gold, load_predictions
+    from pipeline.run import link_outcomes, process_all, write_outputs
+
+    run = Path(out) / "out"
+    outcomes = process_all(paths, Limits())
+    write_outputs(outcomes, run, link_outcomes(outcomes, run))
+    gold = load_gold(Path(out) / "expected")
+    pred = load_predictions(run)
+    gold.indicators = gold.indicators[gold.indicators["source"] == "table"]
+    gold.tasks = gold.tasks[gold.tasks["source"] == "table"]
+    for kind in ("indicators", "tasks"):
+        pred[kind] = pred[kind][pred[kind]["source"] == "table"]
+    metrics, _ = evaluate(gold, pred)
+    figures: dict[str, dict] = {}
+    for doc, m in metrics["documents"].items():
+        seed = doc.rsplit(".", 1)[0] if per_variant else doc.split("__")[0][:3]
+        f = figures.setdefault(seed, {"ind": [0, 0, 0], "task": [0, 0, 0], "target": [0, 0]})
+        for key, kind in (("ind", "indicators"), ("task", "tasks")):
+            block = m[kind]
+            f[key][0] += block["n_gold"]
+            f[key][1] += block["n_pred"]
+            f[key][2] += block["matched"]
+        f["target"][0] += round((m["indicators"].get("target_accuracy") or 0) * m["indicators"]["matched"])
+        f["target"][1] += m["indicators"]["matched"]
+
+    def f1(g: int, p: int, k: int) -> float | None:
+        return None if g == 0 else (0.0 if k == 0 else round(2 * k / (g + p), 4))
+
+    return {
+        seed: {
+            "indicators.f1": f1(*f["ind"]),
+            "tasks.f1": f1(*f["task"]),
+            "indicators.target_accuracy": round(f["target"][0] / f["target"][1], 4) if f["target"][1] else None,
+        }
+        for seed, f in sorted(figures.items())
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--ops", default=",".join(o for o in OPS if o != "identity"), help="comma-separated edits")
+    parser.add_argument("--combined", action="store_true", help="also one variant per seed with all edits")
+    parser.add_argument("--score", action="store_true", help="run the pipeline and print the figures")
+    parser.add_argument("--per-variant", action="store_true", help="figures per variant, not per seed")
+    args = parser.parse_args(argv)
+    ops_list = [(op,) for op in args.ops.split(",") if op]
+    if args.combined:
+        ops_list.append(COMBINED)
+    paths = write(args.out, ops_list)
+    print(f"wrote {len(paths)} variants to {args.out / 'plans'}")
+    if args.score:
+        for seed, figures in score(args.out, paths, args.per_variant).items():
+            print(seed, json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
