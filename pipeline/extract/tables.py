@@ -7,6 +7,7 @@ row whose first cell is empty and whose text starts in lower case.
 
 from __future__ import annotations
 
+from pipeline.extract.columns import column_roles
 from pipeline.model import Cell, Document, Line, Row, Table
 from pipeline.normalize.fold import fold
 
@@ -139,6 +140,7 @@ def find_tables(doc: Document) -> None:
     doc.tables.sort(key=lambda t: t.line_start)
     for i, table in enumerate(doc.tables):
         table.index = i
+        table.columns = table.columns or column_roles(table.header)
 
 
 def label_tables(doc: Document) -> None:

@@ -10,32 +10,20 @@ unnumbered row with content is a sub-task of the task above it.
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from pipeline.extract.columns import column_roles, role_index
 from pipeline.extract.duties import extract_duties
 from pipeline.model import Document, Row, Table, Task
 from pipeline.normalize.agencies import agency_label, find_agencies, gazetteer, split_agencies
 from pipeline.normalize.deadlines import parse_deadline
 from pipeline.normalize.fold import fold
 from pipeline.normalize.restore import restore_diacritics
-
-COLUMNS_CSV = Path(__file__).resolve().parent.parent / "resources" / "task_columns.csv"
-
-
-@cache
-def _column_roles() -> tuple[tuple[str, re.Pattern], ...]:
-    """(role, pattern on the folded column title), in file order: the first role that matches a title wins."""
-    with COLUMNS_CSV.open(encoding="utf-8", newline="") as fh:
-        return tuple((r["role"], re.compile(r["pattern"])) for r in csv.DictReader(fh))
-
 
 _ROMAN = re.compile(r"^([IVX]{1,5})\s*[.:)\-–]?$")
 _LEADING_ROMAN = re.compile(r"^([IVX]{1,5})\s*[.:)\-–]?\s+(\S.*)$", re.DOTALL)
@@ -56,14 +44,17 @@ def clean_text(text: str | None) -> str:
 
 
 def map_columns(table: Table) -> dict[str, int]:
-    """Role -> column index from the header; unmatched columns that hold deadlines become the deadline."""
-    roles: dict[str, int] = {}
-    for i, title in enumerate(table.header):
-        key = fold(clean_text(title))
-        for role, pattern in _column_roles():
-            if role not in roles and pattern.search(key):
-                roles[role] = i
-                break
+    """Role -> column index from the column model (extract/columns.py), with the task names: the name
+    column is the `title`, a `result` column ('Kết quả') the output; unmatched columns that hold
+    deadlines become the deadline."""
+    roles = role_index(table.columns or column_roles(table.header))
+    if "name" in roles:
+        roles["title"] = roles.pop("name")
+    if "result" in roles:
+        result = roles.pop("result")
+        roles.setdefault("output", result)
+    roles.pop("unit", None)
+    roles.pop("target", None)
     if "deadline" not in roles:
         taken = set(roles.values())
         for i in range(len(table.header)):
