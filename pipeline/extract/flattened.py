@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-from pipeline.extract import ocr_table
+from pipeline.extract import flat_rows, ocr_table
 from pipeline.extract.ocr_table import is_garbage, roman, roman_value
 from pipeline.model import Cell, Document, Line, Row, Table
 from pipeline.normalize.agencies import completion_length, is_name_head, lookup_agency
 from pipeline.normalize.fold import fold, strip_diacritics
+from pipeline.settings import SETTINGS
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 KINDS = ("unit", "target", "agency", "deadline")
@@ -34,7 +35,6 @@ _FREE_SKIP = -1.5
 _OWN_START = {"unit", "kpi"}  # roles with a start rule of their own (see _Scorer.start)
 _ROMAN_ROW = re.compile(r"^([IVX]{1,5})(\s*[.:)\-–|]\s*|\s+|$)(.*)$")
 _OCR_ROMAN_ROW = re.compile(r"^([IVXl1]{1,4})\s*\|\s*(.+)$")
-_NUMBER_ROW = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(\.?)(?:\s*\|\s*|\s+|$)(.*)$")
 _WORDS = re.compile(r"\S+")
 _SENTENCE_END = ".;:!?"
 # a number after these words cannot open a new cell ('ngày 15/11/2025')
@@ -189,7 +189,7 @@ def _title_matches(lines: list[Line]) -> tuple[list[tuple[int, str, str, bool]],
 
 def _first_row_like(text: str) -> bool:
     t = text.strip()
-    if t in ("I", "I.", "1", "1."):  # the first row's number alone on its line, its text below
+    if t in ("I", "I.") or t.rstrip(".").lstrip("0") == "1":  # the first row's number alone on its line
         return True
     m = _ROMAN_ROW.match(t)
     if m and m.group(1) == "I" and (m.group(3) or m.group(2).strip()):
@@ -197,8 +197,8 @@ def _first_row_like(text: str) -> bool:
     m = _OCR_ROMAN_ROW.match(t)
     if m and m.group(1) in ("I", "l", "1"):
         return True
-    m = _NUMBER_ROW.match(t)
-    return bool(m and m.group(1) in ("1", "1.1") and (m.group(3) or m.group(2)))
+    c = flat_rows.candidate(0, t)
+    return bool(c and c.value in ((1,), (1, 1)) and (c.rest or t.endswith(".")))
 
 
 @cache
@@ -286,21 +286,19 @@ def _printed_titles(block: list[Line], matches, tokens, start_tok) -> list[str]:
 # ---------------------------------------------------------------- row starts
 @dataclass
 class _Seq:
-    """Numbering state: which row number or group numeral may come next."""
+    """Group numbering state: which group numerals may come next (row numbers: flat_rows)."""
 
     group_style: str | None = None
     last_group: int = 0
-    last_no: str | None = None
-    last_overall: int = 0
     ocr: bool = False
 
     def group(self, text: str) -> tuple[str, str, str] | None:
-        """(numeral, printed numeral, title) when `text` opens the next group."""
+        """(numeral, printed numeral, title) when `text` opens a next group (one may have been dropped)."""
         m = _ROMAN_ROW.match(text)
         if m and (m.group(3) or "").strip():
             style = m.group(2).strip()[:1]
-            value = roman_value(m.group(1))
-            if value == self.last_group + 1 and (self.group_style is None or style == self.group_style):
+            step = roman_value(m.group(1)) - self.last_group
+            if 1 <= step <= 1 + SETTINGS.rows.max_group_gap and (self.group_style is None or style == self.group_style):
                 return m.group(1), m.group(1), m.group(3).strip()
         m = _OCR_ROMAN_ROW.match(text) if self.ocr else None
         title = m.group(2) if m else ""
@@ -317,35 +315,6 @@ class _Seq:
         m = _ROMAN_ROW.match(text)
         self.group_style = self.group_style if self.group_style is not None else (m.group(2).strip()[:1] if m else "|")
         self.last_group = roman_value(numeral)
-        self.last_no = None
-
-    def number(self, text: str) -> tuple[str, str] | None:
-        m = _NUMBER_ROW.match(text)
-        if not m or not (m.group(3) or m.group(2) or text.strip() == m.group(1)):
-            return None
-        no, rest = m.group(1), m.group(3).strip()
-        if rest[:1] in ("%", "/"):
-            return None
-        if no in self._next_numbers():
-            return no, rest
-        if self.ocr and no.isdigit():
-            last = int(self.last_no.split(".")[0]) if self.last_no else 0
-            if last < int(no) <= last + 3:
-                return no, rest
-        return None
-
-    def _next_numbers(self) -> set[str]:
-        if self.last_no is None:
-            return {"1", "1.1", str(self.last_overall + 1)}
-        parts = [int(p) for p in self.last_no.split(".")]
-        nxt = {self.last_no + ".1"}
-        for k in range(len(parts)):
-            nxt.add(".".join(str(p) for p in [*parts[:k], parts[k] + 1]))
-        return nxt
-
-    def accept_number(self, no: str) -> None:
-        self.last_no = no
-        self.last_overall = max(self.last_overall, int(no.split(".")[0]))
 
 
 # ---------------------------------------------------------------- fragments
@@ -760,15 +729,18 @@ def flattened_tables(doc: Document, taken: set[int]) -> list[Table]:
     return tables
 
 
+_BREAK = "page-break"  # marker between entries: a repeated header block was dropped here
+
+
 def _scan_rows(doc, lines, header, taken, ocr) -> tuple[list[_RawRow], int, int, list[Line]]:
+    """The table body's lines, cut into group rows and rows (see flat_rows for the row starts)."""
     seq = _Seq(ocr=ocr)
-    rows: list[_RawRow] = []
+    items: list = []  # group _RawRows, entries (line, text, blank) and _BREAK markers
     unplaced: list[Line] = []
     repeats = 0
     j = header.last_line + 1
     last_used = header.last_line
     blank = False
-    after_break = False
     while j < len(lines):
         line = lines[j]
         text = line.text.strip()
@@ -788,33 +760,68 @@ def _scan_rows(doc, lines, header, taken, ocr) -> tuple[list[_RawRow], int, int,
             while k < len(lines) and (not lines[k].text.strip() or fold(lines[k].text) in key_set):
                 k += 1
             repeats += 1
-            after_break, blank, j = True, True, k
+            items.append(_BREAK)
+            blank, j = True, k
             continue
         group = seq.group(text)
-        number = None if group else seq.number(text)
         if group:
             seq.accept_group(group[0], text)
-            rows.append(_RawRow("group", group[0], group[1], [(line, group[2], blank, False)]))
-            after_break = False
+            items.append(_RawRow("group", group[0], group[1], [(line, group[2], blank, False)]))
             if ocr:  # OCR group rows hold one line; what follows belongs to a row whose number was lost
-                rows.append(_RawRow("row", "", "", []))
-        elif number:
-            seq.accept_number(number[0])
-            rows.append(_RawRow("row", number[0], number[0], [(line, number[1], blank, False)]))
-            after_break = False
+                items.append(_RawRow("row", "", "", []))
         elif seq.roman_heading(text):
             break
         elif ocr and is_garbage(text):
             unplaced.append(line)
-        elif rows:
-            rows[-1].entries.append((line, text, blank, after_break))
         else:
-            unplaced.append(line)
+            items.append((line, text, blank))
         last_used = j
         blank = False
         j += 1
-    rows = [r for r in rows if r.entries]
+    rows = [r for r in _assemble(items, ocr, unplaced) if r.entries]
     return rows, last_used, repeats, unplaced
+
+
+def _assemble(items: list, ocr: bool, unplaced: list[Line]) -> list[_RawRow]:
+    """Rows from the scanned items: per run of lines between groups, the row starts chosen globally."""
+    rows: list[_RawRow] = []
+    last_top = 0
+    k = 0
+    while k < len(items):
+        if isinstance(items[k], _RawRow):
+            rows.append(items[k])
+            k += 1
+            continue
+        end = k
+        while end < len(items) and not isinstance(items[end], _RawRow):
+            end += 1
+        run = items[k:end]
+        entries = [(i, e) for i, e in enumerate(run) if e is not _BREAK]
+        cands = [c for n, (_i, e) in enumerate(entries) if (c := flat_rows.candidate(n, e[1]))]
+        has_text = [True] * len(entries)
+        for c in cands:
+            has_text[c.position] = bool(c.rest)
+        first = {(1,), (1, 1), (last_top + 1,)}
+        starts = {c.position: c for c in flat_rows.choose(cands, has_text, first, ocr)}
+        after_break = False
+        n = 0
+        for e in run:
+            if e is _BREAK:
+                after_break = True
+                continue
+            line, text, blank = e
+            if n in starts:
+                c = starts[n]
+                rows.append(_RawRow("row", c.number, c.printed, [(line, c.rest, blank, False)]))
+                last_top = max(last_top, c.value[0])
+                after_break = False
+            elif rows:
+                rows[-1].entries.append((line, text, blank, after_break))
+            else:
+                unplaced.append(line)
+            n += 1
+        k = end
+    return rows
 
 
 def _read_table(doc: Document, lines, header: Header, taken: set[int], index: int) -> tuple[Table | None, int]:
