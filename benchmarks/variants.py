@@ -115,6 +115,13 @@ def _units(lines: list[str], records: list[dict]) -> list[Unit]:
             start = j
         units.append(Unit(table, line, start, None, recs[0].get("group"), recs))
     for k, unit in enumerate(units):
+        if k == 0 or units[k - 1].table != unit.table:  # the group title above a table's first row
+            j = unit.start - 1
+            while j > 0 and not lines[j].strip():
+                j -= 1
+            title = _group_title(unit.group)
+            if _ROMAN.match(lines[j].strip()) and title and title in fold(lines[j]):
+                unit.group_line = j
         nxt = units[k + 1] if k + 1 < len(units) else None
         if nxt is None or nxt.table != unit.table:
             continue
@@ -260,13 +267,11 @@ def _headers(text: Text) -> list[int]:
     for units in _tables(text).values():
         if not _tsv(text, units[0]):
             continue
-        i = text.index(units[0].group_line if units[0].group_line is not None else units[0].start)
-        j = i - 1
-        while j >= 0 and not text.lines[j][1].strip():
+        j = text.index(units[0].group_line if units[0].group_line is not None else units[0].start)
+        while j > 0 and "\t" in text.lines[j - 1][1]:  # the top of the tab block holds the titles
             j -= 1
-        if j >= 0 and "\t" in text.lines[j][1]:
-            title = text.lines[j][1]
-            out += [k for k, (_, t) in enumerate(text.lines) if t == title]
+        title = text.lines[j][1]
+        out += [k for k, (_, t) in enumerate(text.lines) if t == title]
     return out
 
 
@@ -332,12 +337,13 @@ def note_column(text: Text) -> None:
     """A `Ghi chú` column at the right end of tab tables, with a remark on every third row."""
     for positions in _row_positions(text):
         header = text.lines[positions[0]][1]
+        width = max(len(text.lines[k][1].split("\t")) for k in positions)
         for n, k in enumerate(positions):
             o, line = text.lines[k]
-            if line == header:
-                text.lines[k] = (o, line.rstrip("\t") + "\tGhi chú")
-            else:
-                text.lines[k] = (o, line.rstrip("\t") + "\t" + (NOTE if n % 3 == 1 else ""))
+            cells = line.split("\t")
+            cells += [""] * (width - len(cells))
+            note = "Ghi chú" if line == header else (NOTE if n % 3 == 1 and cells[0].strip()[:1].isdigit() else "")
+            text.lines[k] = (o, "\t".join([*cells, note]))
 
 
 def reorder_columns(text: Text) -> None:

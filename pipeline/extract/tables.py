@@ -7,10 +7,15 @@ row whose first cell is empty and whose text starts in lower case.
 
 from __future__ import annotations
 
-from pipeline.extract.columns import column_roles
+import re
+
+from pipeline.extract.columns import column_roles, merge_header_band, title_key
 from pipeline.model import Cell, Document, Line, Row, Table
 from pipeline.normalize.fold import fold
 
+_COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")
+_DIGITS = re.compile(r"\d")
+_YEARS = re.compile(r"(?:19|20)\d\d")
 _INDICATOR_HEADER = ("chi tieu", "don vi tinh", "muc tieu")
 _TASK_HEADER = ("nhiem vu", "noi dung cong viec", "thoi gian", "thoi han")
 
@@ -35,7 +40,8 @@ def is_continuation(cells: list[str]) -> bool:
 
 
 def _key(text: str) -> str:
-    return fold(text).replace(" ", "")
+    """A line compared as titles: markup ('<b>'), case, diacritics and spaces ignored."""
+    return title_key(text).replace(" ", "")
 
 
 def _tsv_blocks(lines: list[Line]) -> list[list[Line]]:
@@ -73,24 +79,45 @@ def _merge(into: Row, extra: Row) -> None:
     into.raw = f"{into.raw}\n{extra.raw}"
 
 
+def _header_band(block: list[Line]) -> list[Line]:
+    """The title line and the lines that go on with the titles: before any row, a line whose first
+    cell is empty, with two titles or more and no number but a year (titles printed over two lines;
+    a group title fills one cell), or a line of column numbers '(1) (2) (3)'."""
+    band = [block[0]]
+    for line in block[1:]:
+        cells = [c.strip() for c in line.text.split("\t")]
+        if not any(cells):
+            break
+        numbers = all(_COLUMN_NUMBER.match(c) for c in cells if c)
+        filled = sum(1 for c in cells if c)
+        words = not cells[0] and filled >= 2 and not _DIGITS.search(_YEARS.sub("", line.text))
+        if not (numbers or words):
+            break
+        band.append(line)
+    return band
+
+
 def tsv_tables(doc: Document, taken: set[int] | frozenset[int] = frozenset()) -> list[Table]:
     """Tab-separated blocks among the lines not in `taken` (spans of tables a PDF/DOCX reader built)."""
     tables: list[Table] = []
     for block in _tsv_blocks([ln for ln in doc.lines if ln.no not in taken]):
-        header = [c.strip() for c in block[0].text.split("\t")]
-        header_key = _key(block[0].text)
+        band = _header_band(block)
+        band_keys = {_key(ln.text) for ln in band}
         width = max(len(ln.text.split("\t")) for ln in block)
+        header_rows = [[c.strip() for c in ln.text.split("\t")] for ln in band]
+        header = merge_header_band(header_rows)
+        band_keys.add(_key("\t".join(header)))  # a repeat may print on one line what the first header split
         header += [""] * (width - len(header))
         rows: list[Row] = []
         repeats = 0
-        previous, broken = block[0].no, False
-        for line in block[1:]:
+        previous, broken = band[-1].no, False
+        for line in block[len(band) :]:
             # A row is cut only by a page break (repeated header or a gap); on the same page
             # a row with an empty first cell is a sub-row ('- Triển khai…' under row 24).
             broken = broken or line.no > previous + 1
             previous = line.no
-            if _key(line.text) == header_key:
-                repeats += 1
+            if _key(line.text) in band_keys:
+                repeats += _key(line.text) != _key(band[-1].text) or len(band) == 1
                 broken = True
                 continue
             row = _row(line, width)
@@ -109,6 +136,7 @@ def tsv_tables(doc: Document, taken: set[int] | frozenset[int] = frozenset()) ->
                 page=block[0].page,
                 layout="tsv",
                 kind=classify_header(header),
+                header_rows=header_rows,
             )
         )
         if repeats:
