@@ -188,17 +188,20 @@ def _title_matches(lines: list[Line]) -> tuple[list[tuple[int, str, str, bool]],
 
 
 def _first_row_like(text: str) -> bool:
+    """A line that may open the body: an early group numeral or row number (the first group or rows
+    may have been dropped), alone on its line or before text."""
     t = text.strip()
-    if t in ("I", "I.") or t.rstrip(".").lstrip("0") == "1":  # the first row's number alone on its line
+    early = 2 + SETTINGS.rows.max_gap
+    if re.fullmatch(r"[IVX]{1,4}\.?", t) and roman_value(t.rstrip(".")) in range(1, 4):
         return True
     m = _ROMAN_ROW.match(t)
-    if m and m.group(1) == "I" and (m.group(3) or m.group(2).strip()):
+    if m and roman_value(m.group(1)) in range(1, 4) and (m.group(3) or m.group(2).strip()):
         return True
     m = _OCR_ROMAN_ROW.match(t)
     if m and m.group(1) in ("I", "l", "1"):
         return True
     c = flat_rows.candidate(0, t)
-    return bool(c and c.value in ((1,), (1, 1)) and (c.rest or t.endswith(".")))
+    return bool(c and c.value[0] <= early and len(c.value) <= 2 and (c.rest or t.endswith(".") or t == c.printed))
 
 
 @cache
