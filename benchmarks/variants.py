@@ -288,12 +288,20 @@ def split_headers(text: Text) -> None:
         text.lines[i : i + 1] = [(o, "\t".join(top)), (None, "\t".join(bottom))]
 
 
+def _fold_chars(text: str) -> str:
+    """fold() character by character, so positions in the result are positions in `text`."""
+    return "".join((fold(c) or " ")[:1] if c.strip() else " " for c in unicodedata.normalize("NFC", text))
+
+
 def _rename(line: str) -> str:
+    """Each title phrase of SYNONYMS in the line replaced by its synonym, the rest kept."""
     cells = line.split("\t")
     for k, cell in enumerate(cells):
+        cell = unicodedata.normalize("NFC", cell)
         for key, synonym in SYNONYMS:
-            if key in fold(cell):
-                cells[k] = synonym
+            at = _fold_chars(cell).find(key)
+            if at >= 0:
+                cells[k] = cell[:at] + synonym + cell[at + len(key) :]
                 break
     return "\t".join(cells)
 
@@ -311,13 +319,7 @@ def rename_columns(text: Text) -> None:
                 break
     for i in positions:
         o, line = text.lines[i]
-        if "\t" in line:
-            text.lines[i] = (o, _rename(line))
-        else:
-            for key, synonym in SYNONYMS:
-                if key in fold(line):
-                    text.lines[i] = (o, synonym)
-                    break
+        text.lines[i] = (o, _rename(line))
 
 
 def _row_positions(text: Text) -> list[list[int]]:
