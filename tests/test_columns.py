@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extract.columns import merge_header_band, role_index, roles_for_header, year_columns
+from pipeline.extract.columns import merge_header_band, role_index, roles_for_header, table_kind, year_columns
 
 
 def test_a_title_spanning_two_columns_is_merged_into_both():
@@ -55,3 +55,16 @@ def test_synonyms_case_and_diacritics(title, role):
 def test_each_single_role_goes_to_its_first_column_and_a_second_target_title_holds_targets():
     columns = roles_for_header([["STT", "Nội dung chỉ tiêu", "Chỉ tiêu", "Chủ trì", "Chủ trì"]])
     assert [c.role for c in columns] == ["code", "name", "target", "lead", None]
+
+
+@pytest.mark.parametrize(
+    ("titles", "kind"),
+    [
+        (["STT", "Chỉ tiêu", "ĐVT", "Kế hoạch 2026", "Đơn vị thực hiện"], "indicator"),
+        (["TT", "Nội dung công việc", "Cơ quan chủ trì", "Thời hạn"], "task"),
+        (["STT", "Mục tiêu, chỉ tiêu", "Cơ quan chủ trì", "Tiến độ"], "mixed"),
+        (["A", "B"], "unknown"),
+    ],
+)
+def test_table_kind_comes_from_the_roles(titles, kind):
+    assert table_kind(roles_for_header([titles])) == kind

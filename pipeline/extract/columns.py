@@ -35,6 +35,9 @@ _YEAR_TITLE = re.compile(
 )
 _TRAILING_YEAR = re.compile(r"((?:19|20)\d\d)$")
 _NAME_LIKE = re.compile(r"(?<!\w)(?:chi tieu|muc tieu)(?!\w)")
+_TASK_NAME = re.compile(r"(?<!\w)(?:nhiem vu|cong viec)(?!\w)")
+INDICATOR_ROLES = frozenset({"unit", "target", "year"})  # a column only indicator tables have
+TASK_ROLES = frozenset({"deadline", "subtask", "kpi", "responsible", "authority"})  # only task tables have
 
 
 @cache
@@ -134,3 +137,20 @@ def role_index(columns: list[Column]) -> dict[str, int]:
 def year_columns(columns: list[Column]) -> list[tuple[int, int]]:
     """(column index, year) of the target columns for one year each."""
     return [(c.index, c.year) for c in columns if c.role == "year" and c.year is not None]
+
+
+def table_kind(columns: list[Column]) -> str:
+    """indicator | task | mixed | unknown, from the roles (and what the name column is called: a
+    table of 'chỉ tiêu' with a deadline column assigns targets and tasks at once)."""
+    roles = {c.role for c in columns}
+    names = " ".join(title_key(c.title) for c in columns if c.role == "name")
+    indicator = bool(roles & INDICATOR_ROLES) or bool(_NAME_LIKE.search(names))
+    task = bool(roles & TASK_ROLES) or bool(_TASK_NAME.search(names))
+    if indicator and task:
+        return "mixed"
+    return "indicator" if indicator else "task" if task else "unknown"
+
+
+def classify_header(header: list[str]) -> str:
+    """The table kind of a list of column titles (see table_kind)."""
+    return table_kind(column_roles(header))

@@ -21,6 +21,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from pipeline.extract import flat_rows, ocr_table
+from pipeline.extract.columns import classify_header
 from pipeline.extract.ocr_table import is_garbage, roman, roman_value
 from pipeline.model import Cell, Document, Line, Row, Table
 from pipeline.normalize.agencies import completion_length, is_name_head, lookup_agency
@@ -828,8 +829,6 @@ def _assemble(items: list, ocr: bool, unplaced: list[Line]) -> list[_RawRow]:
 
 
 def _read_table(doc: Document, lines, header: Header, taken: set[int], index: int) -> tuple[Table | None, int]:
-    from pipeline.extract.tables import classify_header
-
     body_guess = lines[header.last_line + 1 : header.last_line + 80]
     ocr = _is_ocr(doc, header, body_guess)
     raw_rows, last_used, repeats, unplaced = _scan_rows(doc, lines, header, taken, ocr)

@@ -9,25 +9,13 @@ from __future__ import annotations
 
 import re
 
-from pipeline.extract.columns import column_roles, merge_header_band, title_key
+from pipeline.extract.columns import classify_header, column_roles, merge_header_band, title_key
+from pipeline.extract.flattened import flattened_tables
 from pipeline.model import Cell, Document, Line, Row, Table
-from pipeline.normalize.fold import fold
 
 _COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")
 _DIGITS = re.compile(r"\d")
 _YEARS = re.compile(r"(?:19|20)\d\d")
-_INDICATOR_HEADER = ("chi tieu", "don vi tinh", "muc tieu")
-_TASK_HEADER = ("nhiem vu", "noi dung cong viec", "thoi gian", "thoi han")
-
-
-def classify_header(header: list[str]) -> str:
-    """indicator | task | mixed | unknown, from the column titles."""
-    text = " ".join(fold(h) for h in header)
-    indicator = any(k in text for k in _INDICATOR_HEADER)
-    task = any(k in text for k in _TASK_HEADER)
-    if indicator and task:
-        return "mixed"
-    return "indicator" if indicator else "task" if task else "unknown"
 
 
 def is_continuation(cells: list[str]) -> bool:
@@ -159,8 +147,6 @@ def find_tables(doc: Document) -> None:
     for text this finds tab-separated tables, then tables flattened into
     reading order (PDF text layers, OCR) among the remaining lines.
     """
-    from pipeline.extract.flattened import flattened_tables
-
     read = {n for t in doc.tables for n in range(t.line_start, t.line_end + 1)}
     doc.tables.extend(tsv_tables(doc, read))
     taken = {n for t in doc.tables for n in range(t.line_start, t.line_end + 1)}
