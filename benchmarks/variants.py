@@ -34,7 +34,10 @@ _BARE_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\)|[-+])$")
 _ROMAN = re.compile(r"^(?:<b>)?([IVX]{1,5})\b\.?(?:</b>)?")
 _LEADING_NUMBER = re.compile(r"^(\d)(?=[.\t ]|$)")
 # Agency heads in the generator's own words (not the pipeline's gazetteer): upper-cased from here to the cell end.
-_AGENCY_HEAD = re.compile(r"\b(?:Phòng|Văn phòng|Trung tâm|Công an|Ban Chỉ huy|Đảng ủy|Ủy ban Mặt trận|Trạm)\b[^\t;,]*")
+_AGENCY_HEAD = re.compile(
+    r"\b(?:Phòng|Văn phòng|Trung tâm|Công an|Ban Chỉ huy|Đảng ủy|Ủy ban Mặt trận|Trạm)\b"
+    r"(?:[ \-–]+(?!(?:Các|Quý|Năm|Tháng|Thường|Hằng|Hàng|Trước|Trong|Giai|Sở)\b)[^\s;,\d]+)*"
+)
 # Column-title synonyms a plan may use instead (folded title fragment -> replacement).
 SYNONYMS = (
     ("co quan chu tri", "Đơn vị thực hiện"),
@@ -47,6 +50,7 @@ SYNONYMS = (
     ("ten nhiem vu", "Nội dung nhiệm vụ"),
     ("noi dung cong viec", "Nhiệm vụ"),
 )
+ACCURACIES = {"indicators": ("target", "lead"), "tasks": ("lead", "deadline")}
 RETITLE = "Lĩnh vực ưu tiên của địa phương"
 NOTE = "Theo hướng dẫn của cấp trên"
 
@@ -251,13 +255,25 @@ def upper_agencies(text: Text) -> None:
     """Agency names in capitals, as some plans print them."""
     for u in text.units:
         last = u.end if u.end is not None else u.line + 6
+        running = False  # an upper-cased name ran to the end of the previous line: it may wrap
         for i in [i for i, (o, _) in enumerate(text.lines) if o is not None and u.line <= o <= last]:
             o, line = text.lines[i]
             if i > text.index(u.line) and _ROMAN.match(line.strip()):
                 break
+            if not line.strip():
+                continue
+            if running and "\t" not in line and len(line.split()) <= 4 and not re.search(r"\d", line):
+                text.lines[i] = (o, line.upper())
+                running = False
+                continue
             cells = line.split("\t")
             head = 2 if len(cells) > 2 else 0  # never the number or name cell of a tab row
             cells[head:] = [_AGENCY_HEAD.sub(lambda m: m.group(0).upper(), c) for c in cells[head:]]
+            running = (
+                "\t" not in line
+                and bool(_AGENCY_HEAD.search(line))
+                and line.rstrip().endswith(_AGENCY_HEAD.search(line).group(0).rstrip())
+            )
             text.lines[i] = (o, "\t".join(cells))
 
 
@@ -407,7 +423,8 @@ def write(out: Path, ops_list: list[tuple[str, ...]], sources: list[str] | None 
 
 
 def score(out: Path, paths: list[Path], per_variant: bool = False) -> dict[str, dict[str, float | None]]:
-    """Table-row figures per seed layout (or per variant): indicator F1, task F1, target exactness."""
+    """Table-row figures per seed layout (or per variant): F1 of indicator and task rows, and among
+    matched rows the share with target, lead agency (and deadline) right."""
     from pipeline.config import Limits
     from pipeline.eval import evaluate, load_gold, load_predictions
     from pipeline.run import link_outcomes, process_all, write_outputs
@@ -422,28 +439,22 @@ def score(out: Path, paths: list[Path], per_variant: bool = False) -> dict[str, 
     for kind in ("indicators", "tasks"):
         pred[kind] = pred[kind][pred[kind]["source"] == "table"]
     metrics, _ = evaluate(gold, pred)
-    figures: dict[str, dict] = {}
+    counts: dict[str, dict[str, list[int]]] = {}  # per group: figure -> [right or matched, total]
     for doc, m in metrics["documents"].items():
-        seed = doc.rsplit(".", 1)[0] if per_variant else doc.split("__")[0][:3]
-        f = figures.setdefault(seed, {"ind": [0, 0, 0], "task": [0, 0, 0], "target": [0, 0]})
-        for key, kind in (("ind", "indicators"), ("task", "tasks")):
+        group = doc.rsplit(".", 1)[0] if per_variant else doc.split("__")[0][:3]
+        c = counts.setdefault(group, {})
+        for kind in ("indicators", "tasks"):
             block = m[kind]
-            f[key][0] += block["n_gold"]
-            f[key][1] += block["n_pred"]
-            f[key][2] += block["matched"]
-        f["target"][0] += round((m["indicators"].get("target_accuracy") or 0) * m["indicators"]["matched"])
-        f["target"][1] += m["indicators"]["matched"]
-
-    def f1(g: int, p: int, k: int) -> float | None:
-        return None if g == 0 else (0.0 if k == 0 else round(2 * k / (g + p), 4))
-
+            matched = c.setdefault(f"{kind}.f1", [0, 0])
+            matched[0] += 2 * block["matched"]
+            matched[1] += block["n_gold"] + block["n_pred"]
+            for check in ACCURACIES[kind]:
+                right = c.setdefault(f"{kind}.{check}_accuracy", [0, 0])
+                right[0] += round((block.get(f"{check}_accuracy") or 0) * block["matched"])
+                right[1] += block["matched"]
     return {
-        seed: {
-            "indicators.f1": f1(*f["ind"]),
-            "tasks.f1": f1(*f["task"]),
-            "indicators.target_accuracy": round(f["target"][0] / f["target"][1], 4) if f["target"][1] else None,
-        }
-        for seed, f in sorted(figures.items())
+        group: {key: round(a / b, 4) if b else None for key, (a, b) in sorted(c.items())}
+        for group, c in sorted(counts.items())
     }
 
 

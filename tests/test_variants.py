@@ -20,12 +20,21 @@ from benchmarks.variants import COMBINED, OPS, score, variant, write
 
 # Table rows only, per seed layout, measured on these variants and rounded down
 # (before the global row assembly: 002 0.80/0.68, 004 0.70/0.79 indicator/task F1).
+_F = {"indicators.f1": 0.99, "tasks.f1": 0.99, "indicators.target_accuracy": 0.99}
+_LEADS = {"indicators.lead_accuracy": 0.99, "tasks.lead_accuracy": 0.99, "tasks.deadline_accuracy": 0.99}
 FLOORS = {
-    "000": {"indicators.f1": 0.99, "tasks.f1": 0.99, "indicators.target_accuracy": 0.99},
-    "001": {"indicators.f1": 0.99, "tasks.f1": 0.99, "indicators.target_accuracy": 0.99},
-    "002": {"indicators.f1": 0.99, "tasks.f1": 0.99, "indicators.target_accuracy": 0.99},
-    "003": {"indicators.f1": 0.97, "tasks.f1": 0.97, "indicators.target_accuracy": 0.95},  # OCR text
-    "004": {"indicators.f1": 0.99, "tasks.f1": 0.99, "indicators.target_accuracy": 0.99},
+    "000": {**_F, **_LEADS},
+    "001": {**_F, **_LEADS},
+    "002": {**_F, **_LEADS},
+    "003": {  # OCR text: the seed itself is at 0.93-0.97 on these figures
+        "indicators.f1": 0.97,
+        "tasks.f1": 0.97,
+        "indicators.target_accuracy": 0.95,
+        "indicators.lead_accuracy": 0.95,
+        "tasks.lead_accuracy": 0.90,
+        "tasks.deadline_accuracy": 0.98,
+    },
+    "004": {**_F, **_LEADS},
 }
 
 

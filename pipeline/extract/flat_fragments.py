@@ -45,11 +45,33 @@ def _any_start(ocr: bool) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p.pattern})" for p in _patterns(ocr).values()), re.IGNORECASE if ocr else 0)
 
 
+_CAPS_RUN = re.compile(r"\b[A-Z]{2,}(?:[ -]+[A-Z]+)*\b")  # on text folded to ASCII
+
+
+def _capitalised(plain: str) -> str:
+    """A run of words in capitals in sentence case ('TRUNG TAM PHUC' -> 'Trung tam phuc'), as the
+    vocabularies write names; the length is kept."""
+    return _CAPS_RUN.sub(lambda m: m.group(0).capitalize(), plain)
+
+
+def _forms(plain: str) -> tuple[str, ...]:
+    """A folded fragment as printed and, when it has words in capitals, with those capitalised: case
+    never decides a cell's kind, while abbreviations in capitals ('QĐ', 'CSDL') still match as printed."""
+    capitalised = _capitalised(plain)
+    return (plain,) if capitalised == plain else (plain, capitalised)
+
+
+def _plain_forms(text: str) -> tuple[str, ...]:
+    return _forms(strip_diacritics(text).lstrip(" '‘’\"`*•"))
+
+
 def _start_span(kind: str, text: str, ocr: bool) -> int:
     """How many words the cell start of this kind at the head of `text` covers (0: none)."""
-    plain = strip_diacritics(text).lstrip(" '‘’\"`*•")
-    m = _patterns(ocr)[kind].match(plain)
-    return len(m.group().split()) if m and m.group().strip() else 0
+    for plain in _plain_forms(text):
+        m = _patterns(ocr)[kind].match(plain)
+        if m and m.group().strip():
+            return len(m.group().split())
+    return 0
 
 
 def starts_as(kind: str, text: str, ocr: bool = False) -> bool:
@@ -60,8 +82,8 @@ def starts_as(kind: str, text: str, ocr: bool = False) -> bool:
 @lru_cache(maxsize=1 << 14)
 def _kinds(text: str, ocr: bool) -> frozenset[str]:
     """Every kind `text` begins as: the scorer asks this of the same fragments many times."""
-    plain = strip_diacritics(text).lstrip(" '‘’\"`*•")
-    return frozenset(k for k, pattern in _patterns(ocr).items() if pattern.match(plain))
+    forms = _plain_forms(text)
+    return frozenset(k for k, pattern in _patterns(ocr).items() if any(pattern.match(p) for p in forms))
 
 
 @cache
@@ -102,6 +124,7 @@ class _TailSpans:
         self.text, self.words, self.following, self.ocr = text, words, following, ocr
         self.plain: str | None = None
         self.offsets: list[int] = []
+        self.forms: tuple[str, ...] = ()
 
     def _fold(self) -> str | None:
         if not self.offsets:
@@ -111,6 +134,7 @@ class _TailSpans:
                 parts = [strip_diacritics(text[a:b]) for a, b in itertools.pairwise(bounds)]
                 self.plain = "".join(parts) + " " + strip_diacritics(following)
             self.offsets = list(itertools.accumulate((len(p) for p in parts), initial=0)) if self.plain else [0]
+            self.forms = _forms(self.plain) if self.plain else ()
         return self.plain
 
     def at(self, k: int) -> int:
@@ -121,13 +145,14 @@ class _TailSpans:
         pos = self.offsets[k]
         while pos < len(plain) and plain[pos] in _LEAD_CHARS:
             pos += 1
-        if not _any_start(self.ocr).match(plain, pos):  # every start consumes text: none of the kinds begins here
-            return 0
         best = 0
-        for pattern in _patterns(self.ocr).values():
-            m = pattern.match(plain, pos)
-            if m and m.group().strip():
-                best = max(best, len(m.group().split()))
+        for form in self.forms:
+            if not _any_start(self.ocr).match(form, pos):  # every start consumes text: no kind begins here
+                continue
+            for pattern in _patterns(self.ocr).values():
+                m = pattern.match(form, pos)
+                if m and m.group().strip():
+                    best = max(best, len(m.group().split()))
         return best
 
 
