@@ -32,6 +32,8 @@ GOLD = ROOT / "tests" / "gold"
 
 _BARE_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\)|[-+])$")
 _ROMAN = re.compile(r"^(?:<b>)?([IVX]{1,5})\b\.?(?:</b>)?")
+_PLAIN_NUMBER = re.compile(r"^\s*(\d{1,2})\.?(?=[\t ]|$)")
+LETTERS = "abcdđeghiklmnopqrstuvxy"
 _LEADING_NUMBER = re.compile(r"^(\d)(?=[.\t ]|$)")
 # Agency heads in the generator's own words (not the pipeline's gazetteer): upper-cased from here to the cell end.
 _AGENCY_HEAD = re.compile(
@@ -277,6 +279,21 @@ def upper_agencies(text: Text) -> None:
             text.lines[i] = (o, "\t".join(cells))
 
 
+def letter_numbers(text: Text) -> None:
+    """Rows numbered a), b), c) instead of 1, 2, 3, in tables with one level of numbering."""
+    for units in _tables(text).values():
+        starts = [text.index(u.start) for u in units]
+        numbers = [int(m.group(1)) for i in starts if (m := _PLAIN_NUMBER.match(text.lines[i][1]))]
+        if any(re.match(r"^\s*\d{1,2}\.\d", text.lines[i][1]) for i in starts) or max(numbers or [99]) > 23:
+            continue  # two levels of numbering, or more rows than letters
+        for i in starts:
+            o, line = text.lines[i]
+            m = _PLAIN_NUMBER.match(line)
+            n = int(m.group(1)) if m else 0
+            if 0 < n <= len(LETTERS):
+                text.lines[i] = (o, f"{LETTERS[n - 1]})" + line[m.end() :])
+
+
 def _headers(text: Text) -> list[int]:
     """Positions of the tab header lines just above each table's first row (and its page-break repeats)."""
     out = []
@@ -382,6 +399,7 @@ OPS: dict[str, Callable[[Text], None]] = {
     "drop_group": drop_group,
     "retitle_groups": retitle_groups,
     "zero_pad": zero_pad,
+    "letter_numbers": letter_numbers,
     "upper_agencies": upper_agencies,
     "split_headers": split_headers,
     "rename_columns": rename_columns,

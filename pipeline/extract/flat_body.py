@@ -115,7 +115,7 @@ def scan_rows(doc, lines, header, taken, ocr) -> tuple[list[RawRow], int, int, l
 def _assemble(items: list, ocr: bool, unplaced: list[Line]) -> list[RawRow]:
     """Rows from the scanned items: per run of lines between groups, the row starts chosen globally."""
     rows: list[RawRow] = []
-    last_top = 0
+    last_top = {False: 0, True: 0}  # the highest top-level number and letter so far (numbering may go on)
     k = 0
     while k < len(items):
         if isinstance(items[k], RawRow):
@@ -131,7 +131,7 @@ def _assemble(items: list, ocr: bool, unplaced: list[Line]) -> list[RawRow]:
         has_text = [True] * len(entries)
         for c in cands:
             has_text[c.position] = bool(c.rest)
-        first = {(1,), (1, 1), (last_top + 1,)}
+        first = {(1,), (1, 1), (last_top[False] + 1,), (last_top[True] + 1,)}
         starts = {c.position: c for c in flat_rows.choose(cands, has_text, first, ocr)}
         after_break = False
         n = 0
@@ -143,7 +143,7 @@ def _assemble(items: list, ocr: bool, unplaced: list[Line]) -> list[RawRow]:
             if n in starts:
                 c = starts[n]
                 rows.append(RawRow("row", c.number, c.printed, [(line, c.rest, blank, False)]))
-                last_top = max(last_top, c.value[0])
+                last_top[c.letter] = max(last_top[c.letter], c.value[0])
                 after_break = False
             elif rows:
                 rows[-1].entries.append((line, text, blank, after_break))

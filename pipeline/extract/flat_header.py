@@ -133,6 +133,8 @@ def _first_row_like(text: str) -> bool:
     if m and m.group(1) in ("I", "l", "1"):
         return True
     c = flat_rows.candidate(0, t)
+    if c and c.letter:
+        return c.value == (1,) and bool(c.rest)
     return bool(c and c.value[0] <= early and len(c.value) <= 2 and (c.rest or t.endswith(".") or t == c.printed))
 
 

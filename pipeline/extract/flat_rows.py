@@ -1,6 +1,6 @@
 """Row starts of a table flattened into text lines, chosen globally.
 
-Every line that opens with a row number (`1`, `1.`, `01`, `1.1`) is a candidate; a number inside a
+Every line that opens with a row number (`1`, `1.`, `01`, `1.1`, `a)`, `A.`) is a candidate; a number inside a
 cell (`Nghị quyết 57`, `100%`, `Quý II/2026`) is not at a line start or is followed by `%` or `/`,
 so it never is. Among the candidates of one group, dynamic programming picks the set of row starts
 with the best score: the next number in sequence scores most, a gap (a row deleted without
@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pipeline.settings import SETTINGS
 
 NUMBER_ROW = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(\.?)(?:\s*\|\s*|\s+|$)(.*)$")
+LETTER_ROW = re.compile(r"^(?:([a-zđ])\)|([A-Z])\.)(?:\s+|$)(.*)$")  # 'a) …', 'A. …'
+_LETTERS = "abcdđeghiklmnopqrstuvxy"  # the order of Vietnamese lists: a) b) c) d) đ) e) g) …
 _LOWER_START = re.compile(r"^[^\W\d_]", re.UNICODE)
 
 
@@ -25,20 +27,27 @@ class Candidate:
     """A line that may open a row: its position among the segment's entries, number and the rest."""
 
     position: int
-    printed: str  # as printed, '01' or '1.2'
-    value: tuple[int, ...]
+    printed: str  # as printed, '01', '1.2', 'a'
+    value: tuple[int, ...]  # 'a' and 'A' count as 1
     rest: str
+    letter: bool = False  # numbered a), b) or A., B. instead of 1, 2
 
     @property
     def number(self) -> str:
-        """The number without zero padding: '01' -> '1', '02.1' -> '2.1'."""
-        return ".".join(str(v) for v in self.value)
+        """The number without zero padding ('01' -> '1', '02.1' -> '2.1'); a letter as printed."""
+        return self.printed if self.letter else ".".join(str(v) for v in self.value)
 
 
 def candidate(position: int, text: str) -> Candidate | None:
-    """The row number opening `text`, if it may be one."""
-    m = NUMBER_ROW.match(text.strip())
-    if not m or not (m.group(3) or m.group(2) or text.strip() == m.group(1)):
+    """The row number (or letter) opening `text`, if it may be one."""
+    text = text.strip()
+    if m := LETTER_ROW.match(text):
+        letter = m.group(1) or m.group(2)
+        low = letter.lower()
+        value = _LETTERS.index(low) + 1 if low in _LETTERS else ord(low) - ord("a") + 1
+        return Candidate(position, letter, (value,), m.group(3).strip(), letter=True)
+    m = NUMBER_ROW.match(text)
+    if not m or not (m.group(3) or m.group(2) or text == m.group(1)):
         return None
     rest = m.group(3).strip()
     if rest[:1] in ("%", "/"):
@@ -56,9 +65,14 @@ def _successors(p: tuple[int, ...]) -> set[tuple[int, ...]]:
     return out
 
 
-def step_score(prev: tuple[int, ...] | None, q: tuple[int, ...], first: set[tuple[int, ...]]) -> float:
-    """How well number `q` follows `prev` (None: the first row of the group, expected in `first`)."""
+def step_score(
+    prev: tuple[int, ...] | None, q: tuple[int, ...], first: set[tuple[int, ...]], same_style: bool = True
+) -> float:
+    """How well number `q` follows `prev` (None: the first row of the group, expected in `first`);
+    a letter after a number or the reverse is out of sequence."""
     s = SETTINGS.rows
+    if not same_style:
+        return s.out_of_sequence
     if prev is None:
         if q in first:
             return s.in_sequence
@@ -94,7 +108,7 @@ def choose(cands: list[Candidate], has_text: list[bool], first: set[tuple[int, .
     for j, c in enumerate(cands):
         score, arg = step_score(None, c.value, first) + own(c), None
         for i in range(j):
-            t = best[i] + step_score(cands[i].value, c.value, first) + own(c)
+            t = best[i] + step_score(cands[i].value, c.value, first, cands[i].letter == c.letter) + own(c)
             if empty_between(cands[i], c.position):
                 t += s.empty_row
             if t > score:
