@@ -4,7 +4,8 @@ A table's header band (one or several lines/rows of titles) is merged per column
 title gets a role from one vocabulary, resources/column_roles.csv, matched on the folded title (case
 and diacritics ignored). Rows of the file are tried in order; the first whose role is still free
 wins, so the order encodes precedence ('Cơ quan chủ trì' is the lead, 'Cơ quan phối hợp' the
-coordinating agencies, 'Kết quả' a `result`). Roles:
+coordinating agencies, 'Kết quả' a `result`). Rows of match `title` are the words by which a header
+flattened into text lines is found (extract/flat_header.py). Roles:
 
 code, name, subtask, unit, target, result (targets in an indicator table, the expected output in a
 task table), year (a target column for one year: 'Năm 2030', 'Kế hoạch 2026'), past (results of a
@@ -46,6 +47,8 @@ def vocabulary() -> tuple[tuple[str, re.Pattern[str]], ...]:
     out = []
     with VOCABULARY.open(encoding="utf-8", newline="") as fh:
         for r in csv.DictReader(fh):
+            if r["match"] == "title":
+                continue
             phrase = r["phrase"]
             if r["match"] == "exact":
                 pattern = rf"^{re.escape(phrase)}$"
@@ -55,6 +58,16 @@ def vocabulary() -> tuple[tuple[str, re.Pattern[str]], ...]:
                 pattern = phrase
             out.append((r["role"], re.compile(pattern)))
     return tuple(out)
+
+
+@cache
+def title_words() -> tuple[tuple[tuple[str, ...], str, str], ...]:
+    """(folded words, role, printed title) of the `title` rows: the words a header flattened into
+    text lines is recognised by, a title's words possibly wrapped over several lines."""
+    with VOCABULARY.open(encoding="utf-8", newline="") as fh:
+        return tuple(
+            (tuple(r["phrase"].split()), r["role"], r["title"]) for r in csv.DictReader(fh) if r["match"] == "title"
+        )
 
 
 def title_key(title: str) -> str:

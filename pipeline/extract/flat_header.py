@@ -1,5 +1,5 @@
 """The header band of a flattened table: found by the density of column-title words
-(resources/layout_header_roles.csv), its titles, and the lines that end the table."""
+(the `title` rows of resources/column_roles.csv), its titles, and the lines that end the table."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from pipeline.extract import flat_rows
+from pipeline.extract.columns import title_words
 from pipeline.extract.flat_fragments import WORDS, read_csv
 from pipeline.extract.ocr_table import roman_value
 from pipeline.model import Line
@@ -19,9 +20,12 @@ ROMAN_ROW = re.compile(r"^([IVX]{1,5})(\s*[.:)\-–|]\s*|\s+|$)(.*)$")
 OCR_ROMAN_ROW = re.compile(r"^([IVXl1]{1,4})\s*\|\s*(.+)$")
 
 
+_FLAT_ROLE = {"code": "no", "coordinating": "coord"}  # the role names the flattened reader uses
+
+
 @cache
 def header_roles() -> tuple[tuple[tuple[str, ...], str, str], ...]:
-    found = [(tuple(r["pattern"].split()), r["role"], r["title"]) for r in read_csv("layout_header_roles.csv")]
+    found = [(words, _FLAT_ROLE.get(role, role), title) for words, role, title in title_words()]
     return tuple(sorted(found, key=lambda p: -len(p[0])))
 
 
