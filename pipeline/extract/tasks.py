@@ -11,7 +11,6 @@ unnumbered row with content is a sub-task of the task above it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -24,6 +23,7 @@ from pipeline.normalize.agencies import agency_label, find_agencies, gazetteer, 
 from pipeline.normalize.deadlines import parse_deadline
 from pipeline.normalize.fold import fold
 from pipeline.normalize.restore import restore_diacritics
+from pipeline.normalize.text import clean_text
 
 _ROMAN = re.compile(r"^([IVX]{1,5})\s*[.:)\-–]?$")
 _LEADING_ROMAN = re.compile(r"^([IVX]{1,5})\s*[.:)\-–]?\s+(\S.*)$", re.DOTALL)
@@ -34,13 +34,9 @@ _SAME_TASK_SCORE = 88
 _DEADLINE_COLUMN_SHARE = 0.6
 
 
-def clean_text(text: str | None) -> str:
-    """NFC, markup and list markers removed, single spaces."""
-    if not text:
-        return ""
-    text = unicodedata.normalize("NFC", _TAGS.sub(" ", text)).replace("**", " ")
-    text = re.sub(r"\s+", " ", text).strip()
-    return re.sub(r"^[-–+•*]\s*", "", text).strip()
+def _text(text: str | None) -> str:
+    """A task cell (normalize.text.clean_text): markdown bold and a leading list marker removed."""
+    return clean_text(text, bold=True, list_marker=True)
 
 
 def map_columns(table: Table) -> dict[str, int]:
@@ -58,7 +54,7 @@ def map_columns(table: Table) -> dict[str, int]:
     if "deadline" not in roles:
         taken = set(roles.values())
         for i in range(len(table.header)):
-            cells = [clean_text(r.cells[i].text) for r in table.rows if i < len(r.cells)]
+            cells = [_text(r.cells[i].text) for r in table.rows if i < len(r.cells)]
             cells = [c for c in cells if c]
             if i not in taken and cells:
                 parsed = sum(parse_deadline(c) is not None for c in cells)
@@ -107,13 +103,13 @@ def _cell(row: Row, roles: dict[str, int], role: str) -> str:
 
 def _split_code(code_cell: str, title: str) -> tuple[str, str, str]:
     """(kind, code, title): kind is roman | arabic | none; the number may lead the title cell."""
-    code = clean_text(code_cell)
+    code = _text(code_cell)
     if m := _ROMAN.match(code):
         return "roman", m.group(1), title
     if m := _ARABIC.match(code):
         return "arabic", m.group(1), title
     if not code:
-        text = clean_text(title)
+        text = _text(title)
         if m := _LEADING_ROMAN.match(text):
             return "roman", m.group(1), m.group(2)
         if m := _LEADING_ARABIC.match(text):
@@ -126,12 +122,12 @@ def _fill(task: Task, row: Row, roles: dict[str, int], ctx: _Context) -> None:
     lead_raw = _cell(row, roles, "lead")
     if lead_raw:
         leads = ctx.agencies.resolve(lead_raw)
-        task.lead_agency_raw = clean_text(lead_raw)
+        task.lead_agency_raw = _text(lead_raw)
         task.lead_agencies = leads
         task.lead_agency = leads[0] if leads else None
     coord_raw = _cell(row, roles, "coordinating")
     if coord_raw:
-        task.coordinating_raw = clean_text(coord_raw)
+        task.coordinating_raw = _text(coord_raw)
         task.coordinating_agencies = ctx.agencies.resolve(coord_raw)
     for role, attr in (
         ("output", "output_raw"),
@@ -140,8 +136,8 @@ def _fill(task: Task, row: Row, roles: dict[str, int], ctx: _Context) -> None:
         ("authority", "authority_raw"),
         ("note", "note_raw"),
     ):
-        setattr(task, attr, clean_text(_cell(row, roles, role)) or None)
-    deadline_raw = clean_text(_cell(row, roles, "deadline"))
+        setattr(task, attr, _text(_cell(row, roles, role)) or None)
+    deadline_raw = _text(_cell(row, roles, "deadline"))
     if deadline_raw:
         task.deadline_raw = deadline_raw
         deadline = parse_deadline(deadline_raw, ctx.doc.metadata.plan_year)
@@ -163,7 +159,7 @@ def _new_task(ctx: _Context, row: Row, title_raw: str, title: str, code: str | N
     return Task(
         source="table",
         title_raw=title_raw,
-        title=clean_text(title),
+        title=_text(title),
         table_label=ctx.table.label,
         group=ctx.group,
         code=code,
@@ -176,7 +172,7 @@ def _new_task(ctx: _Context, row: Row, title_raw: str, title: str, code: str | N
 
 def _has_details(row: Row, roles: dict[str, int]) -> bool:
     details = ("lead", "coordinating", "output", "kpi", "deadline", "responsible", "authority", "note", "subtask")
-    return any(clean_text(_cell(row, roles, r)) for r in details)
+    return any(_text(_cell(row, roles, r)) for r in details)
 
 
 def _same_text(general: str, sub: str) -> bool:
@@ -207,9 +203,9 @@ def _table_tasks(ctx: _Context, roles: dict[str, int]) -> list[Task]:
             continue
         title_raw = _cell(row, roles, "title")
         kind, code, title = _split_code(_cell(row, roles, "code"), title_raw)
-        subtask = clean_text(_cell(row, roles, "subtask"))
+        subtask = _text(_cell(row, roles, "subtask"))
         details = _has_details(row, roles)
-        if not clean_text(title) and not details and not code:
+        if not _text(title) and not details and not code:
             ctx.doc.diagnose(
                 "tasks", "info", "empty task-table row", code="empty_row", raw_text=row.raw,
                 **row.where(),
@@ -218,12 +214,12 @@ def _table_tasks(ctx: _Context, roles: dict[str, int]) -> list[Task]:
             continue
         if kind == "roman" or (kind == "none" and not code and not details):
             flush()
-            ctx.group = clean_text(f"{code} {title}") if kind == "roman" else clean_text(title)
+            ctx.group = _text(f"{code} {title}") if kind == "roman" else _text(title)
             ctx.parent = None
             row.mark("group")
             continue
         if "subtask" in roles:
-            if clean_text(title):
+            if _text(title):
                 flush()
                 head = _new_task(ctx, row, title_raw, title, code or None, None)
                 ctx.parent = head.code
