@@ -34,9 +34,46 @@ class RowSettings:
     max_group_gap: int = 1
 
 
+def _skip_costs() -> dict[str, float]:
+    # Cost of leaving a typed column empty in a row: low for columns often blank (a note, a unit),
+    # high for those nearly every row fills (a lead agency, a deadline).
+    return {"unit": -0.3, "target": -0.8, "lead": -1.0, "coord": -0.5, "deadline": -1.0, "note": -0.1, "kpi": -1.0}
+
+
+@dataclass(frozen=True)
+class FlatSettings:
+    """Header search and column assignment in flattened tables (extract/flat_header, flat_columns)."""
+
+    # How many lines a header band may span before the first row: titles wrap word by word in PDFs.
+    header_max_lines: int = 60
+    # Share of a header block's words that must be title words: prose mentions titles, headers are made of them.
+    header_density: float = 0.35
+    # Share of body lines with '|' that marks OCR text (Tesseract prints cell borders as '|'); at least 3 lines.
+    ocr_pipe_share: float = 0.15
+    skip: dict[str, float] = field(default_factory=_skip_costs)
+    # Skipping a free-text column (name, output…) costs most: such a cell is never missing.
+    free_skip: float = -1.5
+    # A line wider than 1.15 × a column's usual width (+2 characters) spans more than that column.
+    width_tolerance: float = 1.15
+    # Rows needed before a column's line widths are trusted.
+    min_width_samples: int = 5
+
+
+@dataclass(frozen=True)
+class TaskSettings:
+    """Task tables (extract/tasks.py)."""
+
+    # A sub-task this similar (rapidfuzz ratio / partial ratio) to its general task repeats it.
+    same_task_score: int = 88
+    # An untitled column whose cells parse as deadlines this often is the deadline column.
+    deadline_column_share: float = 0.6
+
+
 @dataclass(frozen=True)
 class Settings:
     rows: RowSettings = field(default_factory=RowSettings)
+    flat: FlatSettings = field(default_factory=FlatSettings)
+    tasks: TaskSettings = field(default_factory=TaskSettings)
 
 
 SETTINGS = Settings()

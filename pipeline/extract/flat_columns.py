@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 from pipeline.extract.flat_fragments import ROLE_KIND, Chunk, Ctx, context, free_role, join_parts, starts_as
 from pipeline.model import Row
 from pipeline.normalize.agencies import completion_length, is_name_head, lookup_agency
+from pipeline.settings import SETTINGS
 
-_SKIP = {"unit": -0.3, "target": -0.8, "lead": -1.0, "coord": -0.5, "deadline": -1.0, "note": -0.1, "kpi": -1.0}
-_FREE_SKIP = -1.5
 _OWN_START = {"unit", "kpi"}  # roles with a start rule of their own (see Scorer.start)
 
 
@@ -82,7 +81,7 @@ class Scorer:
 
     def skip(self, a: int, b: int) -> float:
         """Penalty for leaving the roles strictly between columns a and b empty."""
-        return sum(_SKIP.get(r, _FREE_SKIP) for r in self.roles[a + 1 : b])
+        return sum(SETTINGS.flat.skip.get(r, SETTINGS.flat.free_skip) for r in self.roles[a + 1 : b])
 
     def _scores(self, chunks: list[Chunk], k: int) -> tuple[Ctx, list[float], list[float]]:
         """The fragment's context, column start scores and continuation scores before the late-width
@@ -118,7 +117,7 @@ class Scorer:
             adjust = [0.9 if w is not None and prev.line_len + 1 + first > w else 0.0 for w in widths]
         elif prev.line == c.line:  # the column holds at least both fragments on this line
             span = c.offset + len(c.text) - prev.offset
-            adjust = [-1.5 if w is not None and span > 1.15 * w + 2 else 0.0 for w in widths]
+            adjust = [-1.5 if w is not None and span > SETTINGS.flat.width_tolerance * w + 2 else 0.0 for w in widths]
         return [v + a if a else v for v, a in zip(conts, adjust, strict=True)]
 
     def assign(self, chunks: list[Chunk]) -> None:
@@ -150,7 +149,10 @@ class Scorer:
                 conts = [v - 1.0 if t else v for v, t in zip(conts, typed, strict=True)]
             fits = no_fit
             if c.line_start and per_line[c.line] == 1:  # a whole line wider than a column's usual lines
-                fits = [-1.5 if w is not None and c.line_len > 1.15 * w + 2 else 0.0 for w in widths]
+                fits = [
+                    -1.5 if w is not None and c.line_len > SETTINGS.flat.width_tolerance * w + 2 else 0.0
+                    for w in widths
+                ]
             if self.widths:
                 conts = self._wrap_widths(chunks[k - 1], c, x, conts, widths, per_line)
             late_ok = c.line_start and c.line_len >= self.late_width and x.lower

@@ -165,7 +165,7 @@ def find_header(lines: list[Line], i: int) -> Header | None:
     if not _starts_header(lines[i].text):
         return None
     j = i
-    while j < len(lines) and j - i < 60:
+    while j < len(lines) and j - i < SETTINGS.flat.header_max_lines:
         if j > i and _first_row_like(lines[j].text):
             break
         j += 1
@@ -186,7 +186,9 @@ def find_header(lines: list[Line], i: int) -> Header | None:
     start_tok = matches[0][0]
     lengths = {(r, ti): len(p) for p, r, ti in header_roles()}
     matched = sum(lengths[(m[1], m[2])] for m in matches)
-    if matched < 0.35 * len(tokens[start_tok:]):  # keyword density: prose mentions titles, headers are made of them
+    if matched < SETTINGS.flat.header_density * len(
+        tokens[start_tok:]
+    ):  # prose mentions titles, headers are made of them
         return None
     first = i + tokens[start_tok][1]
     if first != i:  # a caption or prose line opened the block: read the header from its real start

@@ -31,13 +31,14 @@ from pipeline.extract.flat_header import Header, find_header, header_roles
 from pipeline.extract.ocr_table import is_garbage
 from pipeline.model import Cell, Document, Line, Row, Table
 from pipeline.normalize.fold import fold
+from pipeline.settings import SETTINGS
 
 
 def _is_ocr(doc: Document, header: Header, body: list[Line]) -> bool:
     if header.fuzzy or any(p.method == "ocr" for p in doc.pages):
         return True
     piped = sum(1 for ln in body if "|" in ln.text)
-    return piped >= max(3, 0.15 * len([ln for ln in body if ln.text.strip()]))
+    return piped >= max(3, SETTINGS.flat.ocr_pipe_share * len([ln for ln in body if ln.text.strip()]))
 
 
 def flattened_tables(doc: Document, taken: set[int]) -> list[Table]:
@@ -79,9 +80,13 @@ def _read_table(doc: Document, lines, header: Header, taken: set[int], index: in
         if before:
             scorer.assign(before)
     widths = _line_widths(doc, [b for _r, (b, _a) in parsed])
-    if len(widths.get(0, [])) >= 5:
+    if len(widths.get(0, [])) >= SETTINGS.flat.min_width_samples:
         scorer.late_width = max(20.0, 0.6 * _quantile(widths[0], 0.75))
-    scorer.widths = {col: _quantile(w, 0.9) for col, w in widths.items() if len(w) >= 5 and free_role(roles[col])}
+    scorer.widths = {
+        col: _quantile(w, 0.9)
+        for col, w in widths.items()
+        if len(w) >= SETTINGS.flat.min_width_samples and free_role(roles[col])
+    }
     for _r, (before, _after) in parsed:
         if before:
             scorer.assign(before)

@@ -24,14 +24,13 @@ from pipeline.normalize.deadlines import parse_deadline
 from pipeline.normalize.fold import fold
 from pipeline.normalize.restore import restore_diacritics
 from pipeline.normalize.text import clean_text
+from pipeline.settings import SETTINGS
 
 _ROMAN = re.compile(r"^([IVX]{1,5})\s*[.:)\-–]?$")
 _LEADING_ROMAN = re.compile(r"^([IVX]{1,5})\s*[.:)\-–]?\s+(\S.*)$", re.DOTALL)
 _ARABIC = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\s*[.:)]?$")
 _LEADING_ARABIC = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\s*[.)]\s*(\S.*)$", re.DOTALL)
 _TAGS = re.compile(r"</?[a-zA-Z][^>]*>")
-_SAME_TASK_SCORE = 88
-_DEADLINE_COLUMN_SHARE = 0.6
 
 
 def _text(text: str | None) -> str:
@@ -58,7 +57,7 @@ def map_columns(table: Table) -> dict[str, int]:
             cells = [c for c in cells if c]
             if i not in taken and cells:
                 parsed = sum(parse_deadline(c) is not None for c in cells)
-                if parsed / len(cells) >= _DEADLINE_COLUMN_SHARE:
+                if parsed / len(cells) >= SETTINGS.tasks.deadline_column_share:
                     roles["deadline"] = i
                     break
     return roles
@@ -178,7 +177,7 @@ def _has_details(row: Row, roles: dict[str, int]) -> bool:
 def _same_text(general: str, sub: str) -> bool:
     """A general task whose only sub-task restates it (or, in flattened text, a piece of it)."""
     a, b = fold(general), fold(sub)
-    return bool(b) and max(fuzz.ratio(a, b), fuzz.partial_ratio(a, b)) >= _SAME_TASK_SCORE
+    return bool(b) and max(fuzz.ratio(a, b), fuzz.partial_ratio(a, b)) >= SETTINGS.tasks.same_task_score
 
 
 def _table_tasks(ctx: _Context, roles: dict[str, int]) -> list[Task]:
