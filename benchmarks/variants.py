@@ -21,6 +21,7 @@ import argparse
 import itertools
 import json
 import re
+import sys
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -440,7 +441,39 @@ def write(out: Path, ops_list: list[tuple[str, ...]], sources: list[str] | None 
     return paths
 
 
-def score(out: Path, paths: list[Path], per_variant: bool = False) -> dict[str, dict[str, float | None]]:
+def render(out: Path, paths: list[Path]) -> list[Path]:
+    """PDF and DOCX renderings of written variants, beside them, with their expected rows: tab tables
+    (seeds 000, 001) as ruled PDF tables and Word tables (tests/builders.py), flattened text (002, 004)
+    drawn line by line on PDF pages (benchmarks/robustness.py). OCR text (003) is not rendered."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.robustness import flow_pdf
+    from tests import builders
+
+    rendered = []
+    for path in paths:
+        body = path.read_text(encoding="utf-8")
+        records = [json.loads(x) for x in (Path(out) / "expected" / f"{path.stem}.jsonl").read_text().splitlines()]
+        if "|" in body and "\t" not in body:
+            continue
+        for suffix in (".pdf", ".docx") if "\t" in body else (".pdf",):
+            name = f"{path.stem}__{suffix[1:]}"
+            target = path.with_name(name + suffix)
+            if "\t" not in body:
+                flow_pdf(target, body.splitlines())
+            elif suffix == ".pdf":
+                builders.render_pdf(target, builders.text_items(body))
+            else:
+                builders.render_docx(target, builders.text_items(body))
+            doc = dict(records[0], source_file=target.name)
+            with open(Path(out) / "expected" / f"{name}.jsonl", "w", encoding="utf-8") as fh:
+                fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in [doc, *records[1:]])
+            rendered.append(target)
+    return rendered
+
+
+def score(
+    out: Path, paths: list[Path], per_variant: bool = False, lines: bool = True
+) -> dict[str, dict[str, float | None]]:
     """Table-row figures per seed layout (or per variant): F1 of indicator and task rows, and among
     matched rows the share with target, lead agency (and deadline) right."""
     from pipeline.config import Limits
@@ -456,7 +489,8 @@ def score(out: Path, paths: list[Path], per_variant: bool = False) -> dict[str, 
     gold.tasks = gold.tasks[gold.tasks["source"] == "table"]
     for kind in ("indicators", "tasks"):
         pred[kind] = pred[kind][pred[kind]["source"] == "table"]
-    metrics, _ = evaluate(gold, pred)
+    gold.documents = gold.documents[gold.documents["source_file"].isin([p.name for p in paths])]
+    metrics, _ = evaluate(gold, pred, lines=lines)
     counts: dict[str, dict[str, list[int]]] = {}  # per group: figure -> [right or matched, total]
     for doc, m in metrics["documents"].items():
         group = doc.rsplit(".", 1)[0] if per_variant else doc.split("__")[0][:3]
@@ -483,14 +517,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--combined", action="store_true", help="also one variant per seed with all edits")
     parser.add_argument("--score", action="store_true", help="run the pipeline and print the figures")
     parser.add_argument("--per-variant", action="store_true", help="figures per variant, not per seed")
+    parser.add_argument("--render", action="store_true", help="score PDF and DOCX renderings instead of the text")
     args = parser.parse_args(argv)
     ops_list = [(op,) for op in args.ops.split(",") if op]
     if args.combined:
         ops_list.append(COMBINED)
     paths = write(args.out, ops_list)
     print(f"wrote {len(paths)} variants to {args.out / 'plans'}")
+    if args.render:
+        paths = render(args.out, paths)
+        print(f"rendered {len(paths)} PDF/DOCX files")
     if args.score:
-        for seed, figures in score(args.out, paths, args.per_variant).items():
+        for seed, figures in score(args.out, paths, args.per_variant, lines=not args.render).items():
             print(seed, json.dumps(figures))
     return 0
 
