@@ -68,3 +68,11 @@ def test_each_single_role_goes_to_its_first_column_and_a_second_target_title_hol
 )
 def test_table_kind_comes_from_the_roles(titles, kind):
     assert table_kind(roles_for_header([titles])) == kind
+
+
+def test_a_grid_header_going_on_in_its_first_rows_is_one_band():
+    from pipeline.extract.tables import band_length
+
+    rows = [["TT", "Nội dung", "Đơn vị", "Cơ quan"], ["", "chỉ tiêu", "tính", "chủ trì"], ["(1)", "(2)", "(3)", "(4)"]]
+    assert band_length([*rows, ["1", "Tỷ lệ phủ sóng 5G", "%", "Phòng Kinh tế"]]) == 3
+    assert band_length([rows[0], ["", "Đến năm 2030", "", ""]]) == 1  # a group title fills one cell

@@ -16,7 +16,7 @@ from pipeline.readers import read_document
 from pipeline.stages import STAGES
 
 sys.path.insert(0, str(ROOT))
-from benchmarks.variants import COMBINED, OPS, score, variant, write
+from benchmarks.variants import COMBINED, OPS, render, score, variant, write
 
 # Table rows only, per seed layout, measured on these variants and rounded down
 # (before the global row assembly: 002 0.80/0.68, 004 0.70/0.79 indicator/task F1).
@@ -99,3 +99,27 @@ def test_every_row_of_a_combined_variant_is_accounted_for(tmp_path, prefix):
     doc, _records = _run(tmp_path, seed(prefix).name, COMBINED)
     assert doc.tables
     assert accounting_problems(doc) == []
+
+
+# PDF and DOCX renderings of the combined variants, scored by name (line numbers differ in PDFs);
+# measured and rounded down. The tab seeds (000, 001) become ruled PDF tables and Word tables, the
+# flattened ones (002, 004) text drawn line by line.
+RENDER_FLOORS = {
+    "000": {"indicators.f1": 0.95, "tasks.f1": 0.95},
+    "001": {"indicators.f1": 0.95, "tasks.f1": 0.95},
+    "002": {"indicators.f1": 0.95, "tasks.f1": 0.85},
+    "004": {"indicators.f1": 0.95, "tasks.f1": 0.85},
+}
+
+
+@pytest.fixture(scope="module")
+def rendered_figures(tmp_path_factory):
+    root = tmp_path_factory.mktemp("rendered")
+    sources = [seed(prefix).name for prefix in RENDER_FLOORS]
+    return score(root, render(root, write(root, [COMBINED], sources)), lines=False)
+
+
+@pytest.mark.parametrize(("layout", "key"), [(lay, key) for lay, keys in RENDER_FLOORS.items() for key in keys])
+def test_rendered_variants_meet_floor(rendered_figures, layout, key):
+    value = rendered_figures[layout][key]
+    assert value is not None and value >= RENDER_FLOORS[layout][key], f"{layout} {key} = {value}"

@@ -67,22 +67,38 @@ def _merge(into: Row, extra: Row) -> None:
     into.raw = f"{into.raw}\n{extra.raw}"
 
 
-def _header_band(block: list[Line]) -> list[Line]:
-    """The title line and the lines that go on with the titles: before any row, a line whose first
-    cell is empty, with two titles or more and no number but a year (titles printed over two lines;
-    a group title fills one cell), or a line of column numbers '(1) (2) (3)'."""
-    band = [block[0]]
-    for line in block[1:]:
-        cells = [c.strip() for c in line.text.split("\t")]
+def band_length(rows: list[list[str]]) -> int:
+    """How many of `rows` (the title row first) form the header band: before any row, a row whose
+    first cell is empty, with two titles or more and no number but a year (titles printed over two
+    lines; a group title fills one cell), or a row of column numbers '(1) (2) (3)'."""
+    n = 1
+    for cells in rows[1:]:
+        cells = [c.strip() for c in cells]
         if not any(cells):
             break
         numbers = all(_COLUMN_NUMBER.match(c) for c in cells if c)
         filled = sum(1 for c in cells if c)
-        words = not cells[0] and filled >= 2 and not _DIGITS.search(_YEARS.sub("", line.text))
+        words = not cells[0] and filled >= 2 and not _DIGITS.search(_YEARS.sub("", " ".join(cells)))
         if not (numbers or words):
             break
-        band.append(line)
-    return band
+        n += 1
+    return n
+
+
+def _header_band(block: list[Line]) -> list[Line]:
+    return block[: band_length([ln.text.split("\t") for ln in block])]
+
+
+def _merge_grid_header(table: Table) -> None:
+    """A grid table (PDF, DOCX) whose header goes on in its first rows: those rows join the header band."""
+    texts = [r.texts() for r in table.rows]
+    n = band_length([table.header, *texts]) - 1
+    if n <= 0:
+        return
+    table.header_rows = [list(table.header), *texts[:n]]
+    table.header = merge_header_band(table.header_rows)
+    table.rows = table.rows[n:]
+    table.kind = classify_header(table.header)
 
 
 def tsv_tables(doc: Document, taken: set[int] | frozenset[int] = frozenset()) -> list[Table]:
@@ -147,6 +163,8 @@ def find_tables(doc: Document) -> None:
     for text this finds tab-separated tables, then tables flattened into
     reading order (PDF text layers, OCR) among the remaining lines.
     """
+    for table in doc.tables:
+        _merge_grid_header(table)
     read = {n for t in doc.tables for n in range(t.line_start, t.line_end + 1)}
     doc.tables.extend(tsv_tables(doc, read))
     taken = {n for t in doc.tables for n in range(t.line_start, t.line_end + 1)}
