@@ -105,10 +105,10 @@ def test_every_row_of_a_combined_variant_is_accounted_for(tmp_path, prefix):
 # measured and rounded down. The tab seeds (000, 001) become ruled PDF tables and Word tables, the
 # flattened ones (002, 004) text drawn line by line.
 RENDER_FLOORS = {
-    "000": {"indicators.f1": 0.95, "tasks.f1": 0.95},
-    "001": {"indicators.f1": 0.95, "tasks.f1": 0.95},
-    "002": {"indicators.f1": 0.95, "tasks.f1": 0.85},
-    "004": {"indicators.f1": 0.95, "tasks.f1": 0.85},
+    "000": {"indicators.f1": 0.99, "tasks.f1": 0.99},
+    "001": {"indicators.f1": 0.99, "tasks.f1": 0.98},
+    "002": {"indicators.f1": 0.96, "tasks.f1": 0.87},  # the flattened 002 drawn on pages loses task rows
+    "004": {"indicators.f1": 0.98, "tasks.f1": 0.99},
 }
 
 
