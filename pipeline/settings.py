@@ -18,8 +18,11 @@ class RowSettings:
     # A number 2..max_gap+1 ahead: a row deleted without renumbering. Positive, so the row still
     # opens, but below in_sequence, so a stray number inside a cell does not beat the real next row.
     gap: float = 0.8
-    # A number up to max_swap behind at the same level: two rows swapped with their numbers.
-    swap: float = 0.4
+    # A number up to max_swap behind at the same level: two rows swapped with their numbers. Above
+    # gap, so that 2, 4, 3, 5 reads as four rows rather than 3 swallowed into row 4.
+    swap: float = 1.2
+    # Every row opened: finding a row is worth something, so a swapped pair is not skipped.
+    row_bonus: float = 0.5
     # Anything else (a year fragment, a count in a name wrapped to a new line): avoided.
     out_of_sequence: float = -2.0
     # A chosen row with no text before the next row start: the 'number' was a bare cell value.
@@ -28,8 +31,8 @@ class RowSettings:
     lower_start: float = -2.5
     # How many rows may be missing between two printed numbers.
     max_gap: int = 3
-    # How far back a swapped row's number may be.
-    max_swap: int = 2
+    # How far back a swapped row's number may be: neighbours only; a stray number further back is a cell.
+    max_swap: int = 1
     # How many group numerals (I, II, …) may be skipped by a dropped group.
     max_group_gap: int = 1
 

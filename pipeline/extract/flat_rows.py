@@ -98,7 +98,8 @@ def choose(cands: list[Candidate], has_text: list[bool], first: set[tuple[int, .
     n_entries = len(has_text)
 
     def own(c: Candidate) -> float:
-        return s.lower_start if (_LOWER_START.match(c.rest) and c.rest[:1].islower() and not ocr) else 0.0
+        lower = _LOWER_START.match(c.rest) and c.rest[:1].islower() and not ocr
+        return s.row_bonus + (s.lower_start if lower else 0.0)
 
     def empty_between(a: Candidate, end: int) -> bool:
         return not a.rest and not any(has_text[a.position + 1 : end])
