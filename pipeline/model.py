@@ -141,6 +141,8 @@ class Diagnostic:
 class Metadata:
     commune: str | None = None
     province: str | None = None
+    level: str | None = None  # issuing level: xa | phuong | thi_tran | huyen | thi_xa | quan | thanh_pho | tinh
+    district: str | None = None
     doc_number: str | None = None
     issue_date: date | None = None
     signer: str | None = None
@@ -175,6 +177,7 @@ class Indicator:
     indicator_name: str | None = None
     link_score: float | None = None
     link_method: str | None = None
+    sentence: str | None = None  # prose targets: the sentence the target was read from
 
 
 @dataclass(slots=True)

@@ -16,7 +16,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline.extract.columns import column_roles, role_index, year_columns
-from pipeline.extract.prose_targets import prose_indicators, split_name_target
+from pipeline.extract.prose_clauses import split_name_target
+from pipeline.extract.prose_targets import prose_indicators
 from pipeline.model import Column, Document, Indicator, Row, Table
 from pipeline.normalize.agencies import clean_name, normalize_agency, split_agencies
 from pipeline.normalize.fold import fold, strip_diacritics

@@ -260,7 +260,12 @@ def _single(t: _Text, hit: _AHit | None, lo: int, hi: int, unit_raw: str | None)
     if lead.endswith("/") and _clean_words(lead):
         qualifier = _clean_words(lead)
     tail = t.orig(hit.end, hi)
-    tail = re.sub(r"\(?\s*(?:đến\s+|den\s+|trong\s+)?(?:năm|nam)\s+(?:19|20)\d\d\s*\)?", " ", tail, flags=re.I)
+    tail = re.sub(
+        r"\(?\s*(?:(?:đến|den|trong|vào|vao|tới|toi)\s+)?(?:(?:cuối|cuoi)\s+)?(?:năm|nam)\s+(?:19|20)\d\d\s*\)?",
+        " ",
+        tail,
+        flags=re.I,
+    )
     tail = _clean_words(tail)
     if tail:
         words = fold(tail).split()

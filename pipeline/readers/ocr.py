@@ -21,6 +21,24 @@ LOW_CONFIDENCE = 60.0
 _RULE_CHARS = set("|_—–-=~[](){}!/\\'‘’\"“”.,:;")
 
 
+def _tesseract_dies_with_worker() -> None:
+    """Tesseract processes that pytesseract starts get SIGKILL when their worker dies (PR_SET_PDEATHSIG),
+    so a killed worker leaves no OCR running; an interrupted page's are killed by the worker itself."""
+    import pytesseract.pytesseract as pt
+
+    from pipeline.executors import die_with_parent
+
+    original = pt.subprocess_args
+    if getattr(original, "dies_with_worker", False):
+        return
+
+    def subprocess_args(*args, **kwargs):
+        return {**original(*args, **kwargs), "preexec_fn": die_with_parent}
+
+    subprocess_args.dies_with_worker = True
+    pt.subprocess_args = subprocess_args
+
+
 @cache
 def tesseract_languages() -> tuple[set[str], str | None]:
     """(installed languages, None) or (empty, why OCR cannot run)."""
@@ -127,6 +145,7 @@ def ocr_words(page, lang: str):
     import pytesseract
     from PIL import Image
 
+    _tesseract_dies_with_worker()
     pix = page.get_pixmap(dpi=DPI, colorspace=pymupdf.csGRAY)
     image = remove_rules(Image.frombytes("L", (pix.width, pix.height), pix.samples))
     data = pytesseract.image_to_data(image, lang=lang, config="--psm 3", output_type=pytesseract.Output.DICT)

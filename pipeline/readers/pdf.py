@@ -18,13 +18,15 @@ import itertools
 import re
 
 from pipeline.config import Limits
+from pipeline.executors import call_with_deadline, kill_children
 from pipeline.extract.tables import classify_header
 from pipeline.model import BBox, Document, Page
 from pipeline.normalize.fold import fold
-from pipeline.readers import ReadError, aligned, lattice
+from pipeline.readers import ReadError, aligned, lattice, page_guard
 from pipeline.readers import legacy as legacy_enc
 from pipeline.readers.grid import GridRow, add_line, add_table, clean_cell, union
 from pipeline.readers.page import PageContent, PageTable, TextLine, reflow
+from pipeline.readers.page_guard import PageTimeout
 
 _PAGE_NUMBER = re.compile(r"^(?:trang\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?$", re.I)
 _RULED = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
@@ -56,29 +58,40 @@ def read_pdf(doc: Document, data: bytes, limits: Limits) -> None:
     contents: list[PageContent] = []
     for index in range(pdf.page_count):
         try:
+            page_guard.reset_warnings()
             page = pdf[index]
-            contents.append(_read_page(doc, page, index + 1, plumber, limits))
+            contents.append(
+                call_with_deadline(
+                    limits.max_page_seconds, _read_page, doc, page, index + 1, plumber, limits, timeout=PageTimeout
+                )
+            )
         except ReadError:
             raise
+        except PageTimeout:
+            kill_children()  # an OCR of the page left running
+            _page_failed(doc, index + 1, f"took over the limit of {limits.max_page_seconds:g} s", "page_too_slow")
         except Exception as exc:  # one broken page is reported, the others are read
-            if not doc.pages or doc.pages[-1].number != index + 1:
-                doc.pages.append(Page(number=index + 1))
-            doc.pages[-1].method = "failed"
-            doc.diagnose(
-                "read", "error", f"page {index + 1} could not be read: {exc}", code="page_error", page=index + 1
-            )
+            _page_failed(doc, index + 1, f"could not be read: {exc}", "page_error")
     plumber.close()
     failed = [p.number for p in doc.pages if p.method == "failed"]
-    if failed and (pdf.is_repaired or len(failed) == len(doc.pages)):  # report the file rather than half of it
+    if failed and len(failed) == len(doc.pages):  # nothing readable: report the file
         raise ReadError(
             f"PDF is truncated or damaged: {len(failed)} of {pdf.page_count} pages cannot be read", "corrupt"
         )
     _emit(doc, contents)
     if not any(ln.text.strip() for ln in doc.lines):  # a scan that could not be OCR'd: say why
-        why = next((d for d in doc.diagnostics if d.code in ("ocr_unavailable", "ocr_disabled")), None)
+        reasons = ("ocr_unavailable", "ocr_disabled", "page_too_large")
+        why = next((d for d in doc.diagnostics if d.code in reasons), None)
         if why is not None:
             raise ReadError(f"scanned PDF without a text layer: {why.reason}", why.code)
     fix_legacy(doc)
+
+
+def _page_failed(doc: Document, number: int, why: str, code: str) -> None:
+    if not doc.pages or doc.pages[-1].number != number:
+        doc.pages.append(Page(number=number))
+    doc.pages[-1].method = "failed"
+    doc.diagnose("read", "error", f"page {number} {why}", code=code, page=number)
 
 
 def fix_legacy(doc: Document) -> None:
@@ -140,10 +153,16 @@ def _read_page(doc: Document, page, number: int, plumber: _Plumber, limits: Limi
     lines = text_lines(page, textpage)
     content = PageContent(number, rect.width, rect.height, [])
     text = " ".join(ln.text for ln in lines)
+    if damaged := page_guard.damage():
+        if not lines:  # nothing readable: not a scan to OCR, a damaged page
+            raise ValueError(f"its content is damaged ({damaged})")
+        why = f"page {number} is partly damaged ({damaged})"
+        doc.diagnose("read", "warning", why, code="page_damaged", page=number)
     if not lines or _is_garbage(text) or (len(text) < 50 and page.get_images()):  # a scan, maybe with a stamp
         from pipeline.readers import ocr
 
-        ocr_content = ocr.read_page(doc, page, info, limits, had_text=bool(lines))
+        too_large = page_guard.too_many_pixels(doc, info, ocr.DPI, limits)
+        ocr_content = None if too_large else ocr.read_page(doc, page, info, limits, had_text=bool(lines))
         if ocr_content is not None:
             return ocr_content
         content.items = list(lines)
