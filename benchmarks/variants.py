@@ -8,11 +8,9 @@ These variants do not: they edit the five seed texts in data/raw (rows deleted w
 rows swapped with their numbers, groups dropped or retitled, zero-padded numbers, agencies in
 capitals, headers split over two lines, column titles renamed, a note column added, columns
 reordered) and derive the expected rows from the hand-made gold in tests/gold by applying the same
-edits. Nothing here reads pipeline/resources: row blocks are located from the gold `line` fields.
-
-A row block runs from its start (the gold line, or a bare row number just above it) to the line
-before the next row's start or group title; the last row of a table has no known end, so no edit
-moves or deletes it.
+edits. Nothing here reads pipeline/resources: row blocks are located from the gold `line` fields
+(benchmarks/variant_text.py); no edit moves or deletes the last row of a table, whose end is unknown.
+Scoring and PDF/DOCX renderings: benchmarks/variant_scoring.py.
 """
 
 from __future__ import annotations
@@ -24,15 +22,23 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RAW = ROOT / "data" / "raw"
-GOLD = ROOT / "tests" / "gold"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.variant_text import (
+    RAW,
+    ROMAN,
+    ROOT,
+    Text,
+    block,
+    drop,
+    fold,
+    is_tsv,
+    load_seed,
+    seeds,
+    tables,
+)
 
-_BARE_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\)|[-+])$")
-_ROMAN = re.compile(r"^(?:<b>)?([IVX]{1,5})\b\.?(?:</b>)?")
 _PLAIN_NUMBER = re.compile(r"^\s*(\d{1,2})\.?(?=[\t ]|$)")
 LETTERS = "abcdđeghiklmnopqrstuvxy"
 _LEADING_NUMBER = re.compile(r"^(\d)(?=[.\t ]|$)")
@@ -53,154 +59,24 @@ SYNONYMS = (
     ("ten nhiem vu", "Nội dung nhiệm vụ"),
     ("noi dung cong viec", "Nhiệm vụ"),
 )
-ACCURACIES = {"indicators": ("target", "lead"), "tasks": ("lead", "deadline")}
 RETITLE = "Lĩnh vực ưu tiên của địa phương"
 NOTE = "Theo hướng dẫn của cấp trên"
-
-
-def fold(text: str) -> str:
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return re.sub(r"\s+", " ", "".join(c for c in text if not unicodedata.combining(c))).lower().strip()
-
-
-@dataclass
-class Unit:
-    """One table row of the gold (all its records: year cells, indicator and task of one row)."""
-
-    table: str
-    line: int  # 0-based index of the gold line
-    start: int
-    end: int | None  # last line of the block; None for the last row of its table
-    group: str | None
-    records: list[dict]
-    group_line: int | None = None  # the group title printed just above this row, if it opens a group
-
-
-@dataclass
-class Text:
-    """Lines that remember where they came from, so gold lines can follow every edit."""
-
-    lines: list[tuple[int | None, str]]
-    records: list[dict]
-    doc: dict
-    name: str
-    units: list[Unit] = field(default_factory=list)
-
-    def index(self, origin: int) -> int:
-        return next(i for i, (o, _) in enumerate(self.lines) if o == origin)
-
-    def render(self) -> tuple[str, list[dict]]:
-        where = {o: i + 1 for i, (o, _) in enumerate(self.lines) if o is not None}
-        records = []
-        for rec in self.records:
-            rec = dict(rec)
-            if rec.get("source") == "table" or rec["line"] - 1 in where:
-                rec["line"] = where[rec["line"] - 1]
-            records.append(rec)
-        doc = dict(self.doc, source_file=f"{self.name}.txt")
-        doc["n_indicator_rows"] = sum(r["type"] == "indicator" for r in records)
-        doc["n_task_rows"] = sum(r["type"] == "task" for r in records)
-        return "\n".join(t for _, t in self.lines) + "\n", [doc, *records]
-
-
-def _group_title(group: str | None) -> str:
-    return fold(re.sub(r"^[IVX]+\.?\s*", "", group or ""))[:12]
-
-
-def _units(lines: list[str], records: list[dict]) -> list[Unit]:
-    by_row: dict[tuple[str, int], list[dict]] = {}
-    for rec in records:
-        if rec.get("source") == "table":
-            by_row.setdefault((rec["table_label"], rec["line"] - 1), []).append(rec)
-    units = []
-    for (table, line), recs in sorted(by_row.items(), key=lambda kv: kv[0][1]):
-        start = line
-        j = line - 1
-        while j >= 0 and not lines[j].strip():
-            j -= 1
-        if j >= 0 and _BARE_NUMBER.match(lines[j].strip()):
-            start = j
-        units.append(Unit(table, line, start, None, recs[0].get("group"), recs))
-    for k, unit in enumerate(units):
-        if k == 0 or units[k - 1].table != unit.table:  # the group title above a table's first row
-            j = unit.start - 1
-            while j > 0 and not lines[j].strip():
-                j -= 1
-            title = _group_title(unit.group)
-            if _ROMAN.match(lines[j].strip()) and title and title in fold(lines[j]):
-                unit.group_line = j
-        nxt = units[k + 1] if k + 1 < len(units) else None
-        if nxt is None or nxt.table != unit.table:
-            continue
-        unit.end = nxt.start - 1
-        if nxt.group != unit.group:
-            title = _group_title(nxt.group)
-            for j in range(unit.line + 1, nxt.start):
-                if _ROMAN.match(lines[j].strip()) and title and title in fold(lines[j]):
-                    unit.end, nxt.group_line = j - 1, j
-                    break
-    return units
-
-
-def load_seed(source_file: str) -> Text:
-    lines = (RAW / source_file).read_text(encoding="utf-8").splitlines()
-    recs = [
-        json.loads(x) for x in (GOLD / (Path(source_file).stem + ".jsonl")).read_text(encoding="utf-8").splitlines()
-    ]
-    text = Text([(i, t) for i, t in enumerate(lines)], recs[1:], recs[0], Path(source_file).stem)
-    text.units = _units(lines, recs[1:])
-    return text
-
-
-def seeds() -> list[str]:
-    return sorted(p.name for p in RAW.glob("*.txt"))
-
-
-def _tsv(text: Text, unit: Unit) -> bool:
-    return "\t" in text.lines[text.index(unit.line)][1]
-
-
-def _closed(text: Text) -> list[Unit]:
-    """Rows with a known end, whose block holds no group title of another row."""
-    return [u for u in text.units if u.end is not None]
-
-
-def _block(text: Text, unit: Unit) -> list[int]:
-    """Current positions of a row block's lines."""
-    origins = set(range(unit.start, unit.end + 1))
-    return [i for i, (o, _) in enumerate(text.lines) if o in origins]
-
-
-def _drop(text: Text, units: list[Unit]) -> None:
-    gone = {ln for u in units for ln in range(u.start, u.end + 1)}
-    gone |= {u.group_line for u in units if u.group_line is not None and getattr(u, "drop_group", False)}
-    lines = {id(r) for u in units for r in u.records}
-    text.lines = [(o, t) for o, t in text.lines if o not in gone]
-    text.records = [r for r in text.records if id(r) not in lines]
-    text.units = [u for u in text.units if u not in units]
-
-
-def _tables(text: Text) -> dict[str, list[Unit]]:
-    out: dict[str, list[Unit]] = {}
-    for u in text.units:
-        out.setdefault(u.table, []).append(u)
-    return out
 
 
 # ---------------------------------------------------------------- edits
 def delete_row(text: Text) -> None:
     """One row in the middle of each table disappears; the others keep their numbers."""
     victims = []
-    for units in _tables(text).values():
+    for units in tables(text).values():
         closed = [u for u in units if u.end is not None and u.group_line is None]
         if len(closed) >= 3:
             victims.append(closed[len(closed) // 2])
-    _drop(text, victims)
+    drop(text, victims)
 
 
 def swap_rows(text: Text) -> None:
     """Two neighbouring rows of each table change places, numbers and all."""
-    for units in _tables(text).values():
+    for units in tables(text).values():
         pairs = [
             (a, b)
             for a, b in itertools.pairwise(units)
@@ -209,7 +85,7 @@ def swap_rows(text: Text) -> None:
         if not pairs:
             continue
         a, b = pairs[len(pairs) // 3]
-        ia, ib = _block(text, a), _block(text, b)
+        ia, ib = block(text, a), block(text, b)
         first, second = [text.lines[i] for i in ia], [text.lines[i] for i in ib]
         text.lines[ia[0] : ib[-1] + 1] = second + first
 
@@ -217,7 +93,7 @@ def swap_rows(text: Text) -> None:
 def drop_group(text: Text) -> None:
     """The second group of each table goes, title and rows; the following groups keep their numerals."""
     victims = []
-    for units in _tables(text).values():
+    for units in tables(text).values():
         heads = [k for k, u in enumerate(units) if u.group_line is not None]
         if len(heads) < 2:
             continue
@@ -226,7 +102,7 @@ def drop_group(text: Text) -> None:
         if members and all(u.end is not None for u in members):
             members[0].drop_group = True  # type: ignore[attr-defined]
             victims += members
-    _drop(text, victims)
+    drop(text, victims)
 
 
 def retitle_groups(text: Text) -> None:
@@ -240,7 +116,7 @@ def retitle_groups(text: Text) -> None:
             cells = old.split("\t")
             new = "\t".join([cells[0], RETITLE, *cells[2:]])
         else:
-            new = f"{_ROMAN.match(old.strip()).group(0)} {RETITLE}"
+            new = f"{ROMAN.match(old.strip()).group(0)} {RETITLE}"
         text.lines[i] = (u.group_line, new)
         for r in u.records:
             r["group"] = None
@@ -261,7 +137,7 @@ def upper_agencies(text: Text) -> None:
         running = False  # an upper-cased name ran to the end of the previous line: it may wrap
         for i in [i for i, (o, _) in enumerate(text.lines) if o is not None and u.line <= o <= last]:
             o, line = text.lines[i]
-            if i > text.index(u.line) and _ROMAN.match(line.strip()):
+            if i > text.index(u.line) and ROMAN.match(line.strip()):
                 break
             if not line.strip():
                 continue
@@ -282,7 +158,7 @@ def upper_agencies(text: Text) -> None:
 
 def letter_numbers(text: Text) -> None:
     """Rows numbered a), b), c) instead of 1, 2, 3, in tables with one level of numbering."""
-    for units in _tables(text).values():
+    for units in tables(text).values():
         starts = [text.index(u.start) for u in units]
         numbers = [int(m.group(1)) for i in starts if (m := _PLAIN_NUMBER.match(text.lines[i][1]))]
         if any(re.match(r"^\s*\d{1,2}\.\d", text.lines[i][1]) for i in starts) or max(numbers or [99]) > 23:
@@ -298,8 +174,8 @@ def letter_numbers(text: Text) -> None:
 def _headers(text: Text) -> list[int]:
     """Positions of the tab header lines just above each table's first row (and its page-break repeats)."""
     out = []
-    for units in _tables(text).values():
-        if not _tsv(text, units[0]):
+    for units in tables(text).values():
+        if not is_tsv(text, units[0]):
             continue
         j = text.index(units[0].group_line if units[0].group_line is not None else units[0].start)
         while j > 0 and "\t" in text.lines[j - 1][1]:  # the top of the tab block holds the titles
@@ -343,8 +219,8 @@ def _rename(line: str) -> str:
 def rename_columns(text: Text) -> None:
     """Column titles replaced by synonyms plans also use (`Đơn vị thực hiện`, `ĐVT`, `Thời hạn`)."""
     positions = set(_headers(text))
-    for units in _tables(text).values():
-        if _tsv(text, units[0]):
+    for units in tables(text).values():
+        if is_tsv(text, units[0]):
             continue
         i = text.index(units[0].group_line if units[0].group_line is not None else units[0].start)
         for j in range(max(0, i - 14), i):
@@ -360,8 +236,8 @@ def _row_positions(text: Text) -> list[list[int]]:
     """Per tab table: positions of the tab lines from the header to the last row."""
     out = []
     headers = _headers(text)
-    for units in _tables(text).values():
-        if not _tsv(text, units[0]):
+    for units in tables(text).values():
+        if not is_tsv(text, units[0]):
             continue
         lo = max(h for h in headers if h < text.index(units[0].line))
         hi = text.index(units[-1].line)
@@ -441,76 +317,10 @@ def write(out: Path, ops_list: list[tuple[str, ...]], sources: list[str] | None 
     return paths
 
 
-def render(out: Path, paths: list[Path]) -> list[Path]:
-    """PDF and DOCX renderings of written variants, beside them, with their expected rows: tab tables
-    (seeds 000, 001) as ruled PDF tables and Word tables (tests/builders.py), flattened text (002, 004)
-    drawn line by line on PDF pages (benchmarks/robustness.py). OCR text (003) is not rendered."""
-    sys.path.insert(0, str(ROOT))
-    from benchmarks.robustness import flow_pdf
-    from tests import builders
-
-    rendered = []
-    for path in paths:
-        body = path.read_text(encoding="utf-8")
-        records = [json.loads(x) for x in (Path(out) / "expected" / f"{path.stem}.jsonl").read_text().splitlines()]
-        if "|" in body and "\t" not in body:
-            continue
-        for suffix in (".pdf", ".docx") if "\t" in body else (".pdf",):
-            name = f"{path.stem}__{suffix[1:]}"
-            target = path.with_name(name + suffix)
-            if "\t" not in body:
-                flow_pdf(target, body.splitlines())
-            elif suffix == ".pdf":
-                builders.render_pdf(target, builders.text_items(body))
-            else:
-                builders.render_docx(target, builders.text_items(body))
-            doc = dict(records[0], source_file=target.name)
-            with open(Path(out) / "expected" / f"{name}.jsonl", "w", encoding="utf-8") as fh:
-                fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in [doc, *records[1:]])
-            rendered.append(target)
-    return rendered
-
-
-def score(
-    out: Path, paths: list[Path], per_variant: bool = False, lines: bool = True
-) -> dict[str, dict[str, float | None]]:
-    """Table-row figures per seed layout (or per variant): F1 of indicator and task rows, and among
-    matched rows the share with target, lead agency (and deadline) right."""
-    from pipeline.config import Limits
-    from pipeline.eval import evaluate, load_gold, load_predictions
-    from pipeline.run import link_outcomes, process_all, write_outputs
-
-    run = Path(out) / "out"
-    outcomes = process_all(paths, Limits())
-    write_outputs(outcomes, run, link_outcomes(outcomes, run))
-    gold = load_gold(Path(out) / "expected")
-    pred = load_predictions(run)
-    gold.indicators = gold.indicators[gold.indicators["source"] == "table"]
-    gold.tasks = gold.tasks[gold.tasks["source"] == "table"]
-    for kind in ("indicators", "tasks"):
-        pred[kind] = pred[kind][pred[kind]["source"] == "table"]
-    gold.documents = gold.documents[gold.documents["source_file"].isin([p.name for p in paths])]
-    metrics, _ = evaluate(gold, pred, lines=lines)
-    counts: dict[str, dict[str, list[int]]] = {}  # per group: figure -> [right or matched, total]
-    for doc, m in metrics["documents"].items():
-        group = doc.rsplit(".", 1)[0] if per_variant else doc.split("__")[0][:3]
-        c = counts.setdefault(group, {})
-        for kind in ("indicators", "tasks"):
-            block = m[kind]
-            matched = c.setdefault(f"{kind}.f1", [0, 0])
-            matched[0] += 2 * block["matched"]
-            matched[1] += block["n_gold"] + block["n_pred"]
-            for check in ACCURACIES[kind]:
-                right = c.setdefault(f"{kind}.{check}_accuracy", [0, 0])
-                right[0] += round((block.get(f"{check}_accuracy") or 0) * block["matched"])
-                right[1] += block["matched"]
-    return {
-        group: {key: round(a / b, 4) if b else None for key, (a, b) in sorted(c.items())}
-        for group, c in sorted(counts.items())
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.variant_scoring import render, score
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--ops", default=",".join(o for o in OPS if o != "identity"), help="comma-separated edits")

@@ -16,7 +16,8 @@ from pipeline.readers import read_document
 from pipeline.stages import STAGES
 
 sys.path.insert(0, str(ROOT))
-from benchmarks.variants import COMBINED, OPS, render, score, variant, write
+from benchmarks.variant_scoring import render, score
+from benchmarks.variants import COMBINED, OPS, variant, write
 
 # Table rows only, per seed layout, measured on these variants and rounded down
 # (before the global row assembly: 002 0.80/0.68, 004 0.70/0.79 indicator/task F1).
