@@ -269,7 +269,7 @@ def _single(t: _Text, hit: _AHit | None, lo: int, hi: int, unit_raw: str | None)
     tail = _clean_words(tail)
     if tail:
         words = fold(tail).split()
-        if unit == "percent" and not unit_base and len(words) <= 4 and words[0] not in _CONNECTORS:
+        if unit == "percent" and not unit_base and 0 < len(words) <= 4 and words[0] not in _CONNECTORS:
             if not re.search(r"[0-9]", tail):
                 unit_base = tail
             else:

@@ -53,7 +53,7 @@ def tesseract_languages() -> tuple[set[str], str | None]:
 
 def read_page(doc: Document, page, info: Page, limits: Limits, had_text: bool):
     """PageContent of an OCR'd page, or None (with a diagnostic) when OCR cannot run."""
-    from pipeline.readers.pdf import PageContent, PageTable, TextLine, reflow
+    from pipeline.readers.page import PageContent, PageTable, TextLine, reflow
 
     why = "has no text layer" if not had_text else "has an unreadable text layer"
     if not limits.ocr:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import itertools
 import re
-from dataclasses import dataclass, field
 
 from pipeline.config import Limits
 from pipeline.executors import call_with_deadline, kill_children
@@ -26,36 +25,11 @@ from pipeline.normalize.fold import fold
 from pipeline.readers import ReadError, aligned, lattice, page_guard
 from pipeline.readers import legacy as legacy_enc
 from pipeline.readers.grid import GridRow, add_line, add_table, clean_cell, union
+from pipeline.readers.page import PageContent, PageTable, TextLine, reflow
 from pipeline.readers.page_guard import PageTimeout
 
-_LIST_MARKER = re.compile(r"^(?:[-+•*–]|[a-zđ]\)|\d{1,2}(?:\.\d{1,2})*[.)]|[IVX]{1,5}[.)]|Phụ lục\b|PHỤ LỤC\b)")
 _PAGE_NUMBER = re.compile(r"^(?:trang\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?$", re.I)
 _RULED = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
-
-
-@dataclass(slots=True)
-class TextLine:
-    text: str
-    bbox: BBox  # displayed page coordinates, y down
-    block: int
-    size: float
-
-
-@dataclass
-class PageTable:
-    grid: list[GridRow]
-    bbox: BBox
-    layout: str
-    ncols: int
-    xs: list[float] = field(default_factory=list)  # column left edges relative to page width
-
-
-@dataclass
-class PageContent:
-    number: int
-    width: float
-    height: float
-    items: list[TextLine | PageTable]
 
 
 def open_pdf(data: bytes):
@@ -245,31 +219,6 @@ def text_lines(page, textpage=None) -> list[TextLine]:
             raw.append(TextLine(clean_cell(text), box, b, max(s["size"] for s in spans)))
     raw.sort(key=lambda ln: (round(ln.bbox[1] / 3), ln.bbox[0]))
     return raw
-
-
-def reflow(lines: list[TextLine]) -> list[TextLine]:
-    """Join a wrapped paragraph line to the one above: same block, the line above runs to the block's edge."""
-    right: dict[int, float] = {}
-    left: dict[int, float] = {}
-    for ln in lines:
-        right[ln.block] = max(right.get(ln.block, 0.0), ln.bbox[2])
-        left[ln.block] = min(left.get(ln.block, 1e9), ln.bbox[0])
-    out: list[TextLine] = []
-    for ln in lines:
-        prev = out[-1] if out else None
-        if (
-            prev is not None
-            and prev.block == ln.block
-            and 0 <= ln.bbox[1] - prev.bbox[3] < ln.size * 0.8
-            and prev.bbox[2] >= right[ln.block] - ln.size * 2.5
-            and ln.bbox[0] <= left[ln.block] + ln.size * 0.5
-            and not _LIST_MARKER.match(ln.text)
-        ):
-            prev.text = f"{prev.text} {ln.text}"
-            prev.bbox = union(prev.bbox, ln.bbox)
-        else:
-            out.append(TextLine(ln.text, ln.bbox, ln.block, ln.size))
-    return out
 
 
 def _is_garbage(text: str) -> bool:
