@@ -63,11 +63,12 @@ def map_columns(header: list[str]) -> Columns:
             cols.years.append((i, int(m.group(1))))
             continue
         for role, keyword, match in _column_keywords():
-            if role in cols.roles:
+            if role in cols.roles or role == "result":  # a result word only qualifies a year column
                 continue
             if key == keyword if match == "exact" else re.search(rf"(?<!\w){re.escape(keyword)}(?!\w)", key):
                 cols.roles[role] = i
                 break
+    cols.years = _without_results(header, cols.years)
     if "target" not in cols.roles and not cols.years:
         # 'Nội dung chỉ tiêu' | … | 'Chỉ tiêu': once the name column is taken, a second
         # 'chỉ tiêu'/'mục tiêu' column can only hold the targets.
@@ -77,6 +78,15 @@ def map_columns(header: list[str]) -> Columns:
                 cols.roles["target"] = i
                 break
     return cols
+
+
+def _without_results(header: list[str], years: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Year columns less those of past results: 'Kết quả năm 2024' before 'Mục tiêu năm 2025' is a
+    result (a 'result' word of indicator_columns.csv, a later year in a column not so titled)."""
+    words = tuple(k for role, k, _m in _column_keywords() if role == "result")
+    past = {i for i, _y in years if fold(clean_cell(header[i])).startswith(words)}
+    last_target = max((y for i, y in years if i not in past), default=None)
+    return [(i, y) for i, y in years if i not in past or last_target is None or y >= last_target]
 
 
 _STRAY_COMPARATOR = re.compile(r"(?:\S+/\s*)?(?:≥|≤|>=|<=|>|<|\$?\\geq|\$?\\leq)\s*$")
