@@ -10,8 +10,11 @@ from pipeline.stages import STAGES
 
 
 def run(tmp_path, cells: list[str]):
+    return read(tmp_path, "KẾ HOẠCH\nChuyển đổi số năm 2026\nPHỤ LỤC I\nCHỈ TIÊU\n" + "\n|\n".join(cells) + "\n|\n")
+
+
+def read(tmp_path, text: str):
     path = tmp_path / "plan.txt"
-    text = "KẾ HOẠCH\nChuyển đổi số năm 2026\nPHỤ LỤC I\nCHỈ TIÊU\n" + "\n|\n".join(cells) + "\n|\n"
     path.write_text(text, encoding="utf-8")
     doc = read_document(path, Limits())
     for _name, stage in STAGES:
@@ -44,12 +47,7 @@ def test_group_row_with_only_its_name_closes_at_the_next_row_number(tmp_path):
 
 
 def run_text(tmp_path, body: str):
-    path = tmp_path / "plan.txt"
-    path.write_text("KẾ HOẠCH\nChuyển đổi số năm 2026\nI. CHỈ TIÊU CỤ THỂ\n" + body, encoding="utf-8")
-    doc = read_document(path, Limits())
-    for _name, stage in STAGES:
-        stage(doc)
-    return doc
+    return read(tmp_path, "KẾ HOẠCH\nChuyển đổi số năm 2026\nI. CHỈ TIÊU CỤ THỂ\n" + body)
 
 
 PIPE_ROWS = [
