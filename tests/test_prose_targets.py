@@ -257,3 +257,13 @@ def test_population_area_and_budget_facts_are_not_targets(tmp_path):
     assert got == [("Thôn có Tổ công nghệ số cộng đồng", 100)]
     news = run(tmp_path, "Xã có diện tích tự nhiên 2.450 ha, 3.200 hộ với 12.500 nhân khẩu.\n")
     assert news.indicators == []
+
+
+def test_a_comparison_year_is_a_baseline_never_the_target_year(tmp_path):
+    doc = run(
+        tmp_path,
+        HEAD + "I. MỤC TIÊU ĐẾN NĂM 2030\n\n- Số giờ chờ xử lý hồ sơ giảm ít nhất 40% so với năm 2024.\n"
+        "- Doanh thu bán hàng trực tuyến của hợp tác xã tăng 15% so với năm 2025.\n",
+    )
+    got = [(i.value, i.comparator, i.target_year, i.qualifier) for i in doc.indicators]
+    assert got == [(40, ">=", 2030, "so với năm 2024"), (15, "=", 2030, "so với năm 2025")]
