@@ -71,6 +71,12 @@ def targets(sentence: str) -> list[tuple[str, str, float, float | None, str | No
             "Hằng năm tăng 12% số hộ dùng thanh toán số.",
             [("Hằng năm tăng số hộ dùng thanh toán số", "=", 12, None, "percent")],
         ),
+        (  # 'tử' is not 'từ' (from) when the marks are printed, also before a colon
+            "- Số hợp tác xã bán nông sản qua ví điện tử: 12 hợp tác xã.",
+            [("Số hợp tác xã bán nông sản qua ví điện tử", "=", 12, None, "count")],
+        ),
+        ("Tỷ lệ hóa đơn điện tử 35%.", [("Tỷ lệ hóa đơn điện tử", "=", 35, None, "percent")]),
+        ("Số thôn có wifi: từ 8 thôn trở lên.", [("Số thôn có wifi", ">=", 8, None, None)]),
     ],
 )
 def test_sentence_forms(sentence, expected):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -42,8 +42,9 @@ _NOT_TARGETS = [
 _SEPARATOR = re.compile(r";|,(?!\d)|\(|\)|\s+(?:và|va)\s+", re.IGNORECASE)
 _ENUMERATOR = re.compile(r"^\(?(?:\d{1,2}|[a-zđ])\)\s*")  # '(2) Phải thực hiện …' in running text
 _COLON_VALUE = re.compile(r":\s*$")
-# 'điện tử 2' folds like 'điện từ 2' (from 2): with diacritics printed, only 'từ' is the comparator
-_FALSE_FROM = re.compile(r"(?i)(?:tứ|tử|tữ|tự|tù|tú|tủ|tũ|tụ|tư)\s")
+# 'điện tử: 40' folds like 'điện từ 40' (from 40): with diacritics printed, only 'từ' is the comparator
+_FALSE_FROM = re.compile(r"(?i)(?:tứ|tử|tữ|tự|tù|tú|tủ|tũ|tụ|tư)(?!\w)")
+_NUMBER_BEFORE = re.compile(r"[0-9]+(?:[.,][0-9]+)?$")
 _OCR_RATIO = re.compile(r"\bt[yi]\s*$")  # 'Ty 18 người' is OCR for 'Tỷ lệ người', not 18 people
 
 
@@ -131,8 +132,12 @@ def target_hits(text: str) -> list[tuple[Hit, int, bool]]:
     for hit in scan_targets(scanned):
         if not hit.percent and _follows(scanned, _value_end(scanned, hit), "not_counted"):
             continue
-        if _FALSE_FROM.match(text[hit.start : hit.end]):
-            continue
+        if _FALSE_FROM.match(text[hit.start : hit.end]):  # the number alone, without the false word
+            if hit.comparator == "range":
+                continue
+            number = _value_end(scanned, hit)
+            start = number - len(_NUMBER_BEFORE.search(scanned[:number])[0])
+            hit = replace(hit, start=start, comparator="=", explicit=hit.percent)
         if hit.explicit:  # 'tăng ít nhất 5 bậc': a measure is part of the value, not the name
             measure = None if hit.percent else _counted(scanned, hit.end)
             out.append((hit, measure[0] if measure and not measure[1] else hit.end, False))
@@ -230,7 +235,9 @@ def stated_targets(sentence: str) -> list[Stated]:
             raw_end, unit_raw = end, None
             if end > hit.end:  # '36 Mb/s'; a thing counted names what is counted: '01 tài khoản sử dụng …'
                 unit_raw = sentence[hit.end : end].strip()
-                name = strip_fillers(f"{sentence[a : hit.start]} {sentence[hit.end : b]}") if thing else pre or post
+                # … except after a colon: 'Số hộ bán hàng trực tuyến: 40 hộ' is named before it
+                counts = thing and not _COLON_VALUE.search(sentence[a : hit.start])
+                name = strip_fillers(f"{sentence[a : hit.start]} {sentence[hit.end : b]}") if counts else pre or post
             elif name_first and post and len(post.split()) <= 3:  # 'tối thiểu 5% GRDP': the base
                 raw_end = end + len(sentence[end:b].rstrip(" ,;.)"))
             raw = blank_non_targets(sentence[hit.start : raw_end]).strip()
