@@ -273,3 +273,19 @@ def test_a_comparison_year_is_a_baseline_never_the_target_year(tmp_path):
     )
     got = [(i.value, i.comparator, i.target_year, i.qualifier) for i in doc.indicators]
     assert got == [(40, ">=", 2030, "so với năm 2024"), (15, "=", 2030, "so với năm 2025")]
+
+
+def test_items_numbered_in_brackets_with_a_period_keep_their_bounds(tmp_path):
+    doc = run(
+        tmp_path,
+        HEAD + "I. MỤC TIÊU\n\nCác chỉ tiêu đến năm 2028:\n"
+        "(1). Tỷ lệ thôn có điểm truy cập wifi miễn phí đạt 70 %.\n"
+        "(2). Số thôn có camera an ninh kết nối trung tâm: 9/12 thôn (75%).\n"
+        "(3). Tỷ lệ cán bộ xã dùng chữ ký số đạt 100%.\n",
+    )
+    got = [(i.name, i.value, i.target_year, i.target_raw) for i in doc.indicators]
+    assert got == [
+        ("Tỷ lệ thôn có điểm truy cập wifi miễn phí", 70, 2028, "đạt 70 %"),
+        ("Số thôn có camera an ninh kết nối trung tâm: 9/12 thôn", 75, 2028, "75%"),
+        ("Tỷ lệ cán bộ xã dùng chữ ký số", 100, 2028, "đạt 100%"),
+    ]

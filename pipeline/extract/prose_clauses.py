@@ -26,7 +26,9 @@ from pipeline.normalize.units import clean_cell
 
 VOCABULARY_CSV = Path(__file__).resolve().parent.parent / "resources" / "prose_vocabulary.csv"
 
-_ITEM_START = re.compile(r"^(?:[-+•*–]\s*|[a-zđ]\)\s*|\d{1,2}(?:\.\d{1,2})*[.)]\s+)", re.IGNORECASE)
+_ITEM_START = re.compile(
+    r"^(?:[-+•*–]\s*|\(?[a-zđ]\)\.?\s*|\(\d{1,2}\)\.?\s*|\d{1,2}(?:\.\d{1,2})*[.)]\s+)", re.IGNORECASE
+)  # '- ', 'a) ', '(b) ', '(1). ', '2. ', '1.2) '
 _DIGIT = r"[0-9]"
 # Numbers that are never targets, blanked (same length) before the scan.
 _NOT_TARGETS = [
@@ -40,7 +42,7 @@ _NOT_TARGETS = [
     ),
 ]
 _SEPARATOR = re.compile(r";|,(?!\d)|\(|\)|\s+(?:và|va)\s+", re.IGNORECASE)
-_ENUMERATOR = re.compile(r"^\(?(?:\d{1,2}|[a-zđ])\)\s*")  # '(2) Phải thực hiện …' in running text
+_ENUMERATOR = re.compile(r"^\(?(?:\d{1,2}|[a-zđ])\)\.?\s*")  # '(2) Phải …', '(2). Phải …' in running text
 _COLON_VALUE = re.compile(r":\s*$")
 # 'điện tử: 40' folds like 'điện từ 40' (from 40): with diacritics printed, only 'từ' is the comparator
 _FALSE_FROM = re.compile(r"(?i)(?:tứ|tử|tữ|tự|tù|tú|tủ|tũ|tụ|tư)(?!\w)")
@@ -210,9 +212,21 @@ def _segments(sentence: str, hits: list[tuple[Hit, int, bool]]) -> list[tuple[in
         # (a name never runs into a bracket: 'Tiềm lực … nâng lên (chi … đạt 1,5%)')
         if prev is not None and (leads[owner[prev]] or nxt is None or leads[owner[nxt]]):
             merged[prev][1] = max(merged[prev][1], hi)
-        elif nxt is not None and not _opens(sentence[hi : pieces[owner[nxt]][0]]):
+        elif nxt is not None and (
+            not _opens(sentence[hi : pieces[owner[nxt]][0]]) or _bare(sentence, pieces[owner[nxt]], hits)
+        ):  # '…: 22/22 tổ (100%)': a bracket holding only a value restates what precedes it
             merged[nxt][0] = min(merged[nxt][0], lo)
     return [(lo, hi) for lo, hi in merged]
+
+
+def _bare(sentence: str, piece: tuple[int, int], hits: list[tuple[Hit, int, bool]]) -> bool:
+    """A piece holding a value and no words: '(100%)'."""
+    lo, hi = piece
+    rest = [sentence[lo:hi]]
+    for h, e, _t in hits:
+        if lo <= h.start < hi:
+            rest = [sentence[lo : h.start], sentence[e:hi]]
+    return not any(strip_fillers(t) for t in rest)
 
 
 def _opens(text: str) -> bool:

@@ -26,7 +26,9 @@ from pipeline.model import Document, Heading, Indicator
 from pipeline.normalize.fold import fold
 from pipeline.normalize.targets import scan_targets, years_in
 
-_ITEM_START = re.compile(r"^(?:[-+•*–]\s*|[a-zđ]\)\s*|\d{1,2}(?:\.\d{1,2})*[.)]\s+)", re.IGNORECASE)
+_ITEM_START = re.compile(
+    r"^(?:[-+•*–]\s*|\(?[a-zđ]\)\.?\s*|\(\d{1,2}\)\.?\s*|\d{1,2}(?:\.\d{1,2})*[.)]\s+)", re.IGNORECASE
+)  # '- ', 'a) ', '(b) ', '(1). ', '2. ', '1.2) '
 # a line that opens a new statement even without a bullet: '80% hồ sơ …', 'Tỷ lệ …'
 _STATEMENT_START = re.compile(r"^(?:\d{1,3}(?:[.,]\d+)?\s*%\s+\w|T[ỷỉyi]\s+l[ệe]\s|Số lượng\s)")
 # A sentence ends at '; ', at '. ' before a capital or a bullet, also when a bracket or quote opens the
