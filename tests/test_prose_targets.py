@@ -75,6 +75,10 @@ def targets(sentence: str) -> list[tuple[str, str, float, float | None, str | No
             "- Số hợp tác xã bán nông sản qua ví điện tử: 12 hợp tác xã.",
             [("Số hợp tác xã bán nông sản qua ví điện tử", "=", 12, None, "count")],
         ),
+        (  # the name is before the word of intent; what follows the value is its base
+            "Tỷ lệ hợp tác xã có sàn giao dịch riêng phấn đấu đạt trên 25% tổng số hợp tác xã đang hoạt động.",
+            [("Tỷ lệ hợp tác xã có sàn giao dịch riêng", ">", 25, None, "percent")],
+        ),
         ("Tỷ lệ hóa đơn điện tử 35%.", [("Tỷ lệ hóa đơn điện tử", "=", 35, None, "percent")]),
         ("Số thôn có wifi: từ 8 thôn trở lên.", [("Số thôn có wifi", ">=", 8, None, None)]),
     ],

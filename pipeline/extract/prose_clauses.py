@@ -163,9 +163,11 @@ def strip_fillers(text: str) -> str:
     '… huyện phấn đấu tỷ trọng …': what precedes a word of intent is not the name)."""
     text = clean_cell(_ITEM_START.sub("", _ENUMERATOR.sub("", text.strip())))
     words = text.split()
-    cuts = [i + len(p) for i in range(len(words)) for p in printed("cut_before") if _at(words, i, p)]
-    if cuts and max(cuts) < len(words):
-        text = " ".join(words[max(cuts) :])
+    cuts = [(i + len(p), i) for i in range(len(words)) for p in printed("cut_before") if _at(words, i, p)]
+    if cuts and max(cuts)[0] < len(words):
+        end, start = max(cuts)
+        # '… sáng tạo phấn đấu đạt': nothing named after the word of intent, the name is before it
+        text = " ".join(words[end:] if strip_fillers(" ".join(words[end:])) else words[:start])
     changed = True
     while changed and text:
         changed = False
@@ -291,7 +293,8 @@ def _name_first(pre: str, post: str) -> bool:
         return bool(pre)
     n_pre, n_post = len(pre.split()), len(post.split())
     base = fold(post).startswith(vocabulary("base"))  # 'chiếm 18% GRDP của tỉnh'
-    return (fold(pre).startswith(_HEADS) and n_post <= 3) or n_post <= 2 < n_pre or (base and n_post <= 4)
+    headed = fold(pre).startswith(_HEADS)  # 'tỷ lệ … đạt trên 35% tổng số doanh nghiệp …': a base follows
+    return (headed and (n_post <= 3 or base)) or n_post <= 2 < n_pre or (base and n_post <= 4)
 
 
 def split_name_target(text: str) -> list[tuple[str, Target, int, int]]:
