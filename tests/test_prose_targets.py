@@ -293,3 +293,13 @@ def test_items_numbered_in_brackets_with_a_period_keep_their_bounds(tmp_path):
         ("Số thôn có camera an ninh kết nối trung tâm: 9/12 thôn", 75, 2028, "75%"),
         ("Tỷ lệ cán bộ xã dùng chữ ký số", 100, 2028, "đạt 100%"),
     ]
+
+
+def test_a_rate_pointed_back_to_takes_the_name_stated_before(tmp_path):
+    doc = run(
+        tmp_path,
+        HEAD + "I. MỤC TIÊU\n\n- Năm 2025, tỷ lệ hộ dân có sổ sức khỏe điện tử đạt 64%; "
+        "năm 2026 phấn đấu nâng tỷ lệ này lên 85%.\n",
+    )
+    got = [(i.name, i.value, i.target_year) for i in doc.indicators]
+    assert got == [("Tỷ lệ hộ dân có sổ sức khỏe điện tử", 85, 2026)]

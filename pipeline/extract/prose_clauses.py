@@ -78,7 +78,7 @@ def printed(kind: str) -> tuple[tuple[str, ...], ...]:
     return tuple(sorted(phrases, key=len, reverse=True))
 
 
-def _same_word(word: str, phrase_word: str) -> bool:
+def same_word(word: str, phrase_word: str) -> bool:
     """A phrase written without marks matches any marks; one written with them ('đã', 'có') must
     match them where the text prints marks ('đa số', 'cơ quan' are other words)."""
     word = word.lower()
@@ -88,13 +88,13 @@ def _same_word(word: str, phrase_word: str) -> bool:
 
 
 def _at(words: list[str], i: int, phrase: tuple[str, ...]) -> bool:
-    return i + len(phrase) <= len(words) and all(_same_word(w, p) for w, p in zip(words[i:], phrase, strict=False))
+    return i + len(phrase) <= len(words) and all(same_word(w, p) for w, p in zip(words[i:], phrase, strict=False))
 
 
 def has_phrase(text: str, kind: str) -> bool:
     words = _WORD.findall(text)
     phrases = printed(kind)
-    return any(_at(words, i, p) for i in range(len(words)) for p in phrases if _same_word(words[i], p[0]))
+    return any(_at(words, i, p) for i in range(len(words)) for p in phrases if same_word(words[i], p[0]))
 
 
 _WORD = re.compile(r"[^\W_]+")
