@@ -79,6 +79,14 @@ def targets(sentence: str) -> list[tuple[str, str, float, float | None, str | No
             "Tỷ lệ hợp tác xã có sàn giao dịch riêng phấn đấu đạt trên 25% tổng số hợp tác xã đang hoạt động.",
             [("Tỷ lệ hợp tác xã có sàn giao dịch riêng", ">", 25, None, "percent")],
         ),
+        (  # a time limit is a target; an age or a length of service is not (test below)
+            "Tối đa 3 ngày làm việc để cấp bản sao điện tử giấy khai sinh.",
+            [("để cấp bản sao điện tử giấy khai sinh", "<=", 3, None, "other")],
+        ),
+        (
+            "Hỗ trợ 8 dự án chuyển đổi số nông nghiệp.",
+            [("Hỗ trợ dự án chuyển đổi số nông nghiệp", "=", 8, None, "other")],
+        ),
         ("Tỷ lệ hóa đơn điện tử 35%.", [("Tỷ lệ hóa đơn điện tử", "=", 35, None, "percent")]),
         ("Số thôn có wifi: từ 8 thôn trở lên.", [("Số thôn có wifi", ">=", 8, None, None)]),
     ],

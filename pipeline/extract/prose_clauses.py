@@ -132,7 +132,9 @@ def target_hits(text: str) -> list[tuple[Hit, int, bool]]:
     scanned = blank_non_targets(text)
     out = []
     for hit in scan_targets(scanned):
-        if not hit.percent and _follows(scanned, _value_end(scanned, hit), "not_counted"):
+        value_end = _value_end(scanned, hit)
+        measured = _counted(scanned, value_end)  # 'tối đa 5 ngày làm việc' is a measure, 'trên 5 năm' a duration
+        if not hit.percent and _follows(scanned, value_end, "not_counted") and not (measured and not measured[1]):
             continue
         if _FALSE_FROM.match(text[hit.start : hit.end]):  # the number alone, without the false word
             if hit.comparator == "range":
