@@ -87,6 +87,18 @@ def targets(sentence: str) -> list[tuple[str, str, float, float | None, str | No
             "Hỗ trợ 8 dự án chuyển đổi số nông nghiệp.",
             [("Hỗ trợ dự án chuyển đổi số nông nghiệp", "=", 8, None, "other")],
         ),
+        (  # a rank: in the top 15 is at most 15th, the whole clause names it
+            "Chỉ số cải cách hành chính của huyện thuộc nhóm 15 huyện, thị xã đứng đầu toàn tỉnh.",
+            [
+                (
+                    "Chỉ số cải cách hành chính của huyện thuộc nhóm 15 huyện, thị xã đứng đầu toàn tỉnh",
+                    "<=",
+                    15,
+                    None,
+                    None,
+                )
+            ],
+        ),
         ("Tỷ lệ hóa đơn điện tử 35%.", [("Tỷ lệ hóa đơn điện tử", "=", 35, None, "percent")]),
         ("Số thôn có wifi: từ 8 thôn trở lên.", [("Số thôn có wifi", ">=", 8, None, None)]),
     ],

@@ -126,6 +126,21 @@ def _follows(text: str, end: int, kind: str) -> bool:
     return any(folded.startswith(p + " ") for p in vocabulary(kind))
 
 
+@cache
+def _ranked() -> re.Pattern:
+    """'nhóm 10 tỉnh, thành phố dẫn đầu': a rank target (at most 10th), words from prose_vocabulary.csv."""
+    lead, tail = ("|".join(re.escape(" ".join(p)) for p in printed(k)) for k in ("rank_group", "rank_top"))
+    return re.compile(rf"(?i)\b(?:{lead})\s+(\d{{1,3}})\s+(?:[^\W\d_]+,?\s+){{0,6}}?(?:{tail})(?!\w)")
+
+
+def _rank_hits(scanned: str, hits: list[tuple[Hit, int, bool]]) -> list[tuple[Hit, int, bool]]:
+    out = []
+    for m in _ranked().finditer(scanned):
+        if not any(h.start < m.end() and m.start() < e for h, e, _t in hits):
+            out.append((Hit(m.start(), m.end(), "<=", float(m[1]), None, False, True), m.end(), False))
+    return out
+
+
 def target_hits(text: str) -> list[tuple[Hit, int, bool]]:
     """(hit, end including a thing counted or a measure, whether a thing is counted) for each
     target-like number of a text; an age or a duration ('từ 15 tuổi trở lên', 'trên 5 năm') is not one."""
@@ -151,7 +166,7 @@ def target_hits(text: str) -> list[tuple[Hit, int, bool]]:
             out.append((hit, *counted))
         elif _COLON_VALUE.search(scanned[: hit.start]):
             out.append((hit, hit.end, False))
-    return out
+    return sorted(out + _rank_hits(scanned, out), key=lambda h: h[0].start)
 
 
 def _value_end(text: str, hit: Hit) -> int:
@@ -260,6 +275,8 @@ def stated_targets(sentence: str) -> list[Stated]:
                 raw_end = end + len(sentence[end:b].rstrip(" ,;.)"))
             raw = blank_non_targets(sentence[hit.start : raw_end]).strip()
             target = parse_target(raw or None, unit_raw)
+            if target is not None and _ranked().match(raw):  # in the top 10: at most 10th; the clause names it
+                target, name = replace(target, comparator="<="), strip_fillers(sentence[a:b])
             name = _balanced(name)
             if target is not None:
                 out.append(Stated(name, target, hit.start, end, (lo, hi)))
