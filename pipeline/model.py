@@ -126,7 +126,7 @@ class Diagnostic:
 class Metadata:
     commune: str | None = None
     province: str | None = None
-    level: str | None = None  # issuing level: xa | phuong | thi_tran | huyen | thi_xa | quan | thanh_pho | tinh (Hà Nội is tinh)
+    level: str | None = None  # issuing level: xa | phuong | thi_tran | huyen | thi_xa | quan | thanh_pho | tinh
     district: str | None = None
     doc_number: str | None = None
     issue_date: date | None = None
