@@ -90,7 +90,7 @@ TABLES: dict[str, list[tuple[str, pa.DataType, str]]] = {
         (
             "level",
             S,
-            "Level of the issuing authority: xa | phuong | thi_tran (commune level), huyen | quan | thi_xa | thanh_pho (district level or a city), tinh; null when the plan does not say.",
+            "Level of the issuing authority: xa | phuong | thi_tran (commune level), huyen | quan | thi_xa | thanh_pho (district level: a city under a province), tinh (a province or a centrally-governed city); null when the plan does not say.",
         ),
         (
             "district",

@@ -34,11 +34,13 @@ def meta(text: str):
         ("ỦY BAN NHÂN DÂN HUYỆN YÊN LẬP\nỦY BAN NHÂN DÂN THỊ TRẤN YÊN LẬP\n", ("thi_tran", "Yên Lập", "Yên Lập", None)),
         ("ỦY BAN NHÂN DÂN\nHUYỆN ĐÔNG SƠN\n", ("huyen", None, "Đông Sơn", None)),
         ("ỦY BAN NHÂN DÂN\nTỈNH NGHỆ AN\n", ("tinh", None, None, "Nghệ An")),
-        ("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HẢI PHÒNG\n", ("thanh_pho", None, None, "Hải Phòng")),
+        ("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HẢI PHÒNG\n", ("tinh", None, None, "Hải Phòng")),
         ("UBND TỈNH BẮC NINH\nUBND THÀNH PHỐ BẮC NINH\n", ("thanh_pho", None, "Bắc Ninh", "Bắc Ninh")),
         ("TỈNH ỦY THANH HÓA\n", ("tinh", None, None, "Thanh Hóa")),
         ("ỦY BAN NHÂN DÂN XÃ TÂN PHÚ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n", ("xa", "Tân Phú", None, None)),
-        ("UBND TP. HỒ CHÍ MINH\n", ("thanh_pho", None, None, "Hồ Chí Minh")),
+        ("UBND TP. HỒ CHÍ MINH\n", ("tinh", None, None, "Hồ Chí Minh")),
+        ("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ CẦN THƠ\n", ("tinh", None, None, "Cần Thơ")),
+        ("UBND THÀNH PHỐ HUẾ\n", ("tinh", None, None, "Huế")),
         ("ỦY BAN NHÂN DÂN\nĐẶC KHU PHÚ QUỐC\n", ("dac_khu", "Phú Quốc", None, None)),
     ],
 )
@@ -59,6 +61,7 @@ def test_province_plan_has_no_commune_even_when_communes_are_named():
         ("Số: 5473/BTTTT-KTS&XHS\nHà Nội, ngày 5-8-2022\n", "5473/BTTTT-KTS&XHS", date(2022, 8, 5)),
         ("*\nSố 01-KH/BCĐTW\nHà Nội, ngày 14 tháng 4 năm 2025\n", "01-KH/BCĐTW", date(2025, 4, 14)),
         ("Số: /KH-UBND\nVinh, ngày    tháng 6 năm 2023\n", None, None),
+        ("Số: 07/KH-UBND\nVinh, ngày 02 tháng 01 năm 2026\n", "07/KH-UBND", date(2026, 1, 2)),
     ],
 )
 def test_number_and_date_forms(lines, number, issued):
@@ -85,3 +88,27 @@ def test_dates_of_cited_documents_and_events_are_never_the_issue_date():
     text = "ỦY BAN NHÂN DÂN\nXÃ MỸ HÒA\nNgày 3/4/2025, Sở tổ chức hội nghị.\n" + BODY
     m = meta(text)
     assert m.issue_date is None and m.doc_number is None and m.signer is None
+
+
+@pytest.mark.parametrize(
+    ("title", "year"),
+    [
+        ("Chuyển đổi số của tỉnh Nghệ An giai đoạn 2026 - 2030", 2030),
+        ("Chuyển đổi số tỉnh Nghệ An giai đoạn 2024–2026", 2026),
+        ("Phát triển hạ tầng số năm 2026 và định hướng đến năm 2030", 2026),
+        ("Chuyển đổi số đến năm 2027, tầm nhìn đến năm 2035", 2027),
+        ("Thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị năm 2026", 2026),
+    ],
+)
+def test_plan_year_from_the_title_only(title, year):
+    """The end of a period, never an orientation year, nor a date inside the title."""
+    header = "ỦY BAN NHÂN DÂN\nTỈNH NGHỆ AN\nSố: 12/KH-UBND\nVinh, ngày 03 tháng 2 năm 2025\n"
+    m = meta(header + BODY.replace("Chuyển đổi số năm 2026", title))
+    assert m.plan_year == year
+
+
+def test_action_plan_title_line_opens_the_title():
+    header = "ỦY BAN NHÂN DÂN\nTỈNH NGHỆ AN\nSố: 12/KH-UBND\nVinh, ngày 03 tháng 2 năm 2025\n"
+    body = BODY.replace("KẾ HOẠCH\nChuyển đổi số năm 2026", "KẾ HOẠCH HÀNH ĐỘNG\nCHUYỂN ĐỔI SỐ GIAI ĐOẠN 2026 - 2030")
+    m = meta(header + body)
+    assert (m.title, m.plan_year, m.doc_number) == ("HÀNH ĐỘNG CHUYỂN ĐỔI SỐ GIAI ĐOẠN 2026 - 2030", 2030, "12/KH-UBND")

@@ -71,6 +71,36 @@ def targets(sentence: str) -> list[tuple[str, str, float, float | None, str | No
             "Hằng năm tăng 12% số hộ dùng thanh toán số.",
             [("Hằng năm tăng số hộ dùng thanh toán số", "=", 12, None, "percent")],
         ),
+        (  # 'tử' is not 'từ' (from) when the marks are printed, also before a colon
+            "- Số hợp tác xã bán nông sản qua ví điện tử: 12 hợp tác xã.",
+            [("Số hợp tác xã bán nông sản qua ví điện tử", "=", 12, None, "count")],
+        ),
+        (  # the name is before the word of intent; what follows the value is its base
+            "Tỷ lệ hợp tác xã có sàn giao dịch riêng phấn đấu đạt trên 25% tổng số hợp tác xã đang hoạt động.",
+            [("Tỷ lệ hợp tác xã có sàn giao dịch riêng", ">", 25, None, "percent")],
+        ),
+        (  # a time limit is a target; an age or a length of service is not (test below)
+            "Tối đa 3 ngày làm việc để cấp bản sao điện tử giấy khai sinh.",
+            [("để cấp bản sao điện tử giấy khai sinh", "<=", 3, None, "other")],
+        ),
+        (
+            "Hỗ trợ 8 dự án chuyển đổi số nông nghiệp.",
+            [("Hỗ trợ dự án chuyển đổi số nông nghiệp", "=", 8, None, "other")],
+        ),
+        (  # a rank: in the top 15 is at most 15th, the whole clause names it
+            "Chỉ số cải cách hành chính của huyện thuộc nhóm 15 huyện, thị xã đứng đầu toàn tỉnh.",
+            [
+                (
+                    "Chỉ số cải cách hành chính của huyện thuộc nhóm 15 huyện, thị xã đứng đầu toàn tỉnh",
+                    "<=",
+                    15,
+                    None,
+                    None,
+                )
+            ],
+        ),
+        ("Tỷ lệ hóa đơn điện tử 35%.", [("Tỷ lệ hóa đơn điện tử", "=", 35, None, "percent")]),
+        ("Số thôn có wifi: từ 8 thôn trở lên.", [("Số thôn có wifi", ">=", 8, None, None)]),
     ],
 )
 def test_sentence_forms(sentence, expected):
@@ -257,3 +287,39 @@ def test_population_area_and_budget_facts_are_not_targets(tmp_path):
     assert got == [("Thôn có Tổ công nghệ số cộng đồng", 100)]
     news = run(tmp_path, "Xã có diện tích tự nhiên 2.450 ha, 3.200 hộ với 12.500 nhân khẩu.\n")
     assert news.indicators == []
+
+
+def test_a_comparison_year_is_a_baseline_never_the_target_year(tmp_path):
+    doc = run(
+        tmp_path,
+        HEAD + "I. MỤC TIÊU ĐẾN NĂM 2030\n\n- Số giờ chờ xử lý hồ sơ giảm ít nhất 40% so với năm 2024.\n"
+        "- Doanh thu bán hàng trực tuyến của hợp tác xã tăng 15% so với năm 2025.\n",
+    )
+    got = [(i.value, i.comparator, i.target_year, i.qualifier) for i in doc.indicators]
+    assert got == [(40, ">=", 2030, "so với năm 2024"), (15, "=", 2030, "so với năm 2025")]
+
+
+def test_items_numbered_in_brackets_with_a_period_keep_their_bounds(tmp_path):
+    doc = run(
+        tmp_path,
+        HEAD + "I. MỤC TIÊU\n\nCác chỉ tiêu đến năm 2028:\n"
+        "(1). Tỷ lệ thôn có điểm truy cập wifi miễn phí đạt 70 %.\n"
+        "(2). Số thôn có camera an ninh kết nối trung tâm: 9/12 thôn (75%).\n"
+        "(3). Tỷ lệ cán bộ xã dùng chữ ký số đạt 100%.\n",
+    )
+    got = [(i.name, i.value, i.target_year, i.target_raw) for i in doc.indicators]
+    assert got == [
+        ("Tỷ lệ thôn có điểm truy cập wifi miễn phí", 70, 2028, "đạt 70 %"),
+        ("Số thôn có camera an ninh kết nối trung tâm: 9/12 thôn", 75, 2028, "75%"),
+        ("Tỷ lệ cán bộ xã dùng chữ ký số", 100, 2028, "đạt 100%"),
+    ]
+
+
+def test_a_rate_pointed_back_to_takes_the_name_stated_before(tmp_path):
+    doc = run(
+        tmp_path,
+        HEAD + "I. MỤC TIÊU\n\n- Năm 2025, tỷ lệ hộ dân có sổ sức khỏe điện tử đạt 64%; "
+        "năm 2026 phấn đấu nâng tỷ lệ này lên 85%.\n",
+    )
+    got = [(i.name, i.value, i.target_year) for i in doc.indicators]
+    assert got == [("Tỷ lệ hộ dân có sổ sức khỏe điện tử", 85, 2026)]

@@ -9,6 +9,11 @@ group row: 'II | Hạ tầng số (05 chỉ tiêu) | | |'), or when the current 
 
 Each rebuilt row keeps the number of its first line (provenance); the other lines of the block
 leave the document model, since their text is now in the row.
+
+Web copies also print one row per line with '|' between cells ('STT | Chỉ tiêu | Đơn vị tính | …',
+markdown with or without outer pipes and '---|---' rules). A run of at least three such lines with
+the same number of cells (three or more) is rewritten as tab-separated rows; the rule lines leave.
+Lines whose cell counts differ (an OCR line with a stray '|') are left alone.
 """
 
 from __future__ import annotations
@@ -21,6 +26,9 @@ _SEPARATOR = "|"
 _ROW_NUMBER = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*|[IVXLC]{1,6})\.?$")
 _MIN_SEPARATORS = 6
 _MAX_CELL_LINES = 8  # lines of one wrapped cell between two separators
+_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")  # '---|:---:|---'
+_MIN_PIPE_ROWS = 3
+_MIN_PIPE_CELLS = 3
 
 
 def _blocks(lines: list[Line]) -> list[tuple[int, int]]:
@@ -79,8 +87,49 @@ def _rows(cells: list[tuple[int, str]]) -> list[tuple[int, list[str]]] | None:
     return rows
 
 
+def _pipe_cells(text: str) -> list[str] | None:
+    """Cells of a one-line '|' row ('| a | b | c |' or 'a | b | c'), None for other lines."""
+    text = text.strip()
+    if "|" not in text or "\t" in text or text == _SEPARATOR:
+        return None
+    cells = [c.strip() for c in text.removeprefix("|").removesuffix("|").split("|")]
+    return cells if len(cells) >= _MIN_PIPE_CELLS else None
+
+
+def _join_pipe_rows(doc: Document) -> None:
+    """Rewrites runs of one-line '|' rows of one width as tab-separated rows, dropping rule lines."""
+    out: list[Line] = []
+    run: list[tuple[Line, list[str] | None]] = []  # (line, cells; None for a rule line)
+
+    def flush() -> None:
+        rows = [(ln, cells) for ln, cells in run if cells is not None]
+        if len(rows) >= _MIN_PIPE_ROWS:
+            out.extend(Line(ln.no, "\t".join(cells), ln.page) for ln, cells in rows)
+        else:
+            out.extend(ln for ln, _c in run)
+        run.clear()
+
+    for line in doc.lines:
+        cells = _pipe_cells(line.text)
+        width = next((len(c) for _ln, c in run if c is not None), None)
+        if run and _RULE.match(line.text.strip()):
+            run.append((line, None))
+            continue
+        if cells is not None and (width is None or len(cells) == width):
+            run.append((line, cells))
+            continue
+        flush()
+        if cells is not None:
+            run.append((line, cells))
+        else:
+            out.append(line)
+    flush()
+    doc.lines[:] = out
+
+
 def join_cell_lines(doc: Document) -> None:
-    """Rebuilds separator-delimited cell blocks into tab-separated rows, in place."""
+    """Rebuilds separator-delimited cell blocks and one-line '|' rows into tab-separated rows, in place."""
+    _join_pipe_rows(doc)
     blocks = _blocks(doc.lines)
     for first, last in reversed(blocks):
         block = doc.lines[first : last + 1]

@@ -129,12 +129,25 @@ def column_roles(titles: list[str]) -> list[Column]:
         if role and role not in MULTIPLE:
             taken.add(role)
         columns.append(Column(i, title, role, year))
+    _demote_past_results(columns)
     if not taken & {"target", "result"} and not any(c.role == "year" for c in columns):
         for c in columns:
             if c.role is None and _NAME_LIKE.search(title_key(c.title)):
                 c.role = "target"
                 break
     return columns
+
+
+def _demote_past_results(columns: list[Column]) -> None:
+    """'Kết quả năm 2024' beside 'Mục tiêu năm 2025': a year column titled with a result word is a past
+    result when a later year column is not so titled (alone, 'Kết quả năm 2025' stays the target)."""
+    results = [pattern for role, pattern in vocabulary() if role == "result"]
+    years = [c for c in columns if c.role == "year"]
+    worded = [c for c in years if any(p.search(title_key(c.title)) for p in results)]
+    later = max((c.year for c in years if c not in worded), default=None)
+    for c in worded:
+        if later is not None and c.year < later:
+            c.role = "past"
 
 
 def roles_for_header(header_rows: list[list[str]]) -> list[Column]:

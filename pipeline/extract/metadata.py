@@ -9,7 +9,8 @@ values are cut from the original text.
 - doc_number / issue_date: the header ("Số: 62/KH-UBND", "Tân Kỳ, ngày 16 tháng 3 năm 2026"),
   else an appendix caption that refers to this plan ("(Ban hành kèm theo Kế hoạch số: 62 /KH-UBND
   ngày 16/3/2026 …)").
-- plan_year: a "năm 2026" in the title that is not part of a date, else the year of the issue date
+- plan_year: a "năm 2026" or the end of a "giai đoạn 2026 - 2030" in the title, not part of a date
+  nor an orientation ('năm 2025, định hướng đến năm 2030' is 2025), else the year of the issue date
   or of a caption date (its year is printed even when the day is blank).
 - commune: the name after "xã" voted over the text (the header "XÃ TÂN PHÚ" and "Ủy ban nhân
   dân xã …" count most); shown with diacritics when the text prints them anywhere, else as printed.
@@ -53,6 +54,7 @@ _PROPERTY_DATE = re.compile(r"ngay\s+ban\s+hanh\s*:?\s*$", re.I)
 _PROPERTY_SIGNER = re.compile(r"Nguoi\s+ky\s*(?::|\|)?\s*", re.I)  # 'Người ký:', 'Người ký | …', 'Người ký …'
 _YEAR_IN_TITLE = re.compile(r"\bn[a-z]?m\s*((?:19|20)\d\d)\b")
 _PERIOD = re.compile(r"\bgiai doan (?:19|20)\d\d (?:den )?((?:19|20)\d\d)\b")  # 'giai đoạn 2023 - 2025'
+_ORIENTATION = re.compile(r"\b(?:dinh huong|tam nhin)\b")  # '… năm 2025, định hướng đến năm 2030': not the plan's year
 _DATE_BEFORE = re.compile(r"thang\s*\d{0,2}\s*$")
 _PLAN_WORD = "ke hoach"
 _PREAMBLE = re.compile(r"^(?:can\s*c\w*|thuc hien|trien khai|xet|theo|uy ban|ubnd|ban hanh|[ivx]+\s)\b")
@@ -119,13 +121,26 @@ def _clean(text: str) -> str:
 
 
 def _title_line(lines: list[Line]) -> int | None:
-    """Index of the 'KẾ HOẠCH' line that opens the plan."""
-    return next((i for i, ln in enumerate(lines[:80]) if fold(_clean(ln.text)) == _PLAN_WORD), None)
+    """Index of the 'KẾ HOẠCH' line that opens the plan ('KẾ HOẠCH HÀNH ĐỘNG' too: a short upper-case line)."""
+    return next((i for i, ln in enumerate(lines[:80]) if _opens_plan(_clean(ln.text))), None)
+
+
+def _opens_plan(text: str) -> bool:
+    folded = fold(text)
+    if folded == _PLAN_WORD:
+        return True
+    return folded.startswith(_PLAN_WORD + " ") and text.isupper() and len(text.split()) <= _TITLE_LINES
+
+
+def _title_head(text: str) -> str:
+    """What a 'KẾ HOẠCH HÀNH ĐỘNG' line adds to the title after 'KẾ HOẠCH'."""
+    return " ".join(text.split()[2:])
 
 
 def _title(lines: list[Line], start: int) -> str | None:
     """The line(s) after 'KẾ HOẠCH', up to the preamble ('Căn cứ …') or a blank before a new sentence."""
-    parts: list[str] = []
+    head = _title_head(_clean(lines[start].text))
+    parts: list[str] = [head] if head else []
     gap = False
     for line in lines[start + 1 : start + 1 + 3 * _TITLE_LINES]:
         text = _clean(line.text)
@@ -153,17 +168,19 @@ def _plan_year_from_title(title: str | None) -> int | None:
     if not title:
         return None
     folded = fold(title)
+    if (m := _ORIENTATION.search(folded)) and _YEAR_IN_TITLE.search(folded[: m.start()]):
+        folded = folded[: m.start()]
     years = [int(m[1]) for m in _YEAR_IN_TITLE.finditer(folded) if not _DATE_BEFORE.search(folded[: m.start()])]
     years += [int(m[1]) for m in _PERIOD.finditer(folded)]
     return max(years) if years else None
 
 
 def _number(m: re.Match, raw: str) -> str | None:
-    """'62/KH-UBND' (state documents, leading zeros dropped); '03-KH/BCĐ' (party documents, as printed)."""
+    """'09/KH-UBND', '03-KH/BCĐ': the number as printed (a leading zero is part of it)."""
     if not m["num"]:
         return None
     suffix = re.sub(r"\s+", "", raw[m.start("suf") : m.end("suf")])
-    return f"{int(m['num'])}/{suffix}" if m.groupdict().get("sep", "/") == "/" else f"{m['num']}-{suffix}"
+    return f"{m['num']}/{suffix}" if m.groupdict().get("sep", "/") == "/" else f"{m['num']}-{suffix}"
 
 
 def _is_name(text: str) -> bool:

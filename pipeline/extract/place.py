@@ -216,9 +216,9 @@ def issuer(lines: list[Line], header_end: int) -> Place:
 def _assign(place: Place, units: list[tuple[str, str]]) -> None:
     """Fills the place from (level, name) units; the lowest unit is the issuer's level."""
     for level, name in units:
-        if level == "tinh_thanh_pho" or level == "tinh":
+        if level == "tinh_thanh_pho" or level == "tinh":  # Hà Nội, Huế (provinces.csv): province level
             place.province = place.province or (_province_name(name) or name)
-            level = "tinh" if level == "tinh" else "thanh_pho"
+            level = "tinh"
         elif _RANK[level] == 2:
             place.district = place.district or name or None
         else:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -26,7 +26,9 @@ from pipeline.normalize.units import clean_cell
 
 VOCABULARY_CSV = Path(__file__).resolve().parent.parent / "resources" / "prose_vocabulary.csv"
 
-_ITEM_START = re.compile(r"^(?:[-+•*–]\s*|[a-zđ]\)\s*|\d{1,2}(?:\.\d{1,2})*[.)]\s+)", re.IGNORECASE)
+_ITEM_START = re.compile(
+    r"^(?:[-+•*–]\s*|\(?[a-zđ]\)\.?\s*|\(\d{1,2}\)\.?\s*|\d{1,2}(?:\.\d{1,2})*[.)]\s+)", re.IGNORECASE
+)  # '- ', 'a) ', '(b) ', '(1). ', '2. ', '1.2) '
 _DIGIT = r"[0-9]"
 # Numbers that are never targets, blanked (same length) before the scan.
 _NOT_TARGETS = [
@@ -40,10 +42,11 @@ _NOT_TARGETS = [
     ),
 ]
 _SEPARATOR = re.compile(r";|,(?!\d)|\(|\)|\s+(?:và|va)\s+", re.IGNORECASE)
-_ENUMERATOR = re.compile(r"^\(?(?:\d{1,2}|[a-zđ])\)\s*")  # '(2) Phải thực hiện …' in running text
+_ENUMERATOR = re.compile(r"^\(?(?:\d{1,2}|[a-zđ])\)\.?\s*")  # '(2) Phải …', '(2). Phải …' in running text
 _COLON_VALUE = re.compile(r":\s*$")
-# 'điện tử 2' folds like 'điện từ 2' (from 2): with diacritics printed, only 'từ' is the comparator
-_FALSE_FROM = re.compile(r"(?i)(?:tứ|tử|tữ|tự|tù|tú|tủ|tũ|tụ|tư)\s")
+# 'điện tử: 40' folds like 'điện từ 40' (from 40): with diacritics printed, only 'từ' is the comparator
+_FALSE_FROM = re.compile(r"(?i)(?:tứ|tử|tữ|tự|tù|tú|tủ|tũ|tụ|tư)(?!\w)")
+_NUMBER_BEFORE = re.compile(r"[0-9]+(?:[.,][0-9]+)?$")
 _OCR_RATIO = re.compile(r"\bt[yi]\s*$")  # 'Ty 18 người' is OCR for 'Tỷ lệ người', not 18 people
 
 
@@ -75,7 +78,7 @@ def printed(kind: str) -> tuple[tuple[str, ...], ...]:
     return tuple(sorted(phrases, key=len, reverse=True))
 
 
-def _same_word(word: str, phrase_word: str) -> bool:
+def same_word(word: str, phrase_word: str) -> bool:
     """A phrase written without marks matches any marks; one written with them ('đã', 'có') must
     match them where the text prints marks ('đa số', 'cơ quan' are other words)."""
     word = word.lower()
@@ -85,13 +88,13 @@ def _same_word(word: str, phrase_word: str) -> bool:
 
 
 def _at(words: list[str], i: int, phrase: tuple[str, ...]) -> bool:
-    return i + len(phrase) <= len(words) and all(_same_word(w, p) for w, p in zip(words[i:], phrase, strict=False))
+    return i + len(phrase) <= len(words) and all(same_word(w, p) for w, p in zip(words[i:], phrase, strict=False))
 
 
 def has_phrase(text: str, kind: str) -> bool:
     words = _WORD.findall(text)
     phrases = printed(kind)
-    return any(_at(words, i, p) for i in range(len(words)) for p in phrases if _same_word(words[i], p[0]))
+    return any(_at(words, i, p) for i in range(len(words)) for p in phrases if same_word(words[i], p[0]))
 
 
 _WORD = re.compile(r"[^\W_]+")
@@ -123,16 +126,37 @@ def _follows(text: str, end: int, kind: str) -> bool:
     return any(folded.startswith(p + " ") for p in vocabulary(kind))
 
 
+@cache
+def _ranked() -> re.Pattern:
+    """'nhóm 10 tỉnh, thành phố dẫn đầu': a rank target (at most 10th), words from prose_vocabulary.csv."""
+    lead, tail = ("|".join(re.escape(" ".join(p)) for p in printed(k)) for k in ("rank_group", "rank_top"))
+    return re.compile(rf"(?i)\b(?:{lead})\s+(\d{{1,3}})\s+(?:[^\W\d_]+,?\s+){{0,6}}?(?:{tail})(?!\w)")
+
+
+def _rank_hits(scanned: str, hits: list[tuple[Hit, int, bool]]) -> list[tuple[Hit, int, bool]]:
+    out = []
+    for m in _ranked().finditer(scanned):
+        if not any(h.start < m.end() and m.start() < e for h, e, _t in hits):
+            out.append((Hit(m.start(), m.end(), "<=", float(m[1]), None, False, True), m.end(), False))
+    return out
+
+
 def target_hits(text: str) -> list[tuple[Hit, int, bool]]:
     """(hit, end including a thing counted or a measure, whether a thing is counted) for each
     target-like number of a text; an age or a duration ('từ 15 tuổi trở lên', 'trên 5 năm') is not one."""
     scanned = blank_non_targets(text)
     out = []
     for hit in scan_targets(scanned):
-        if not hit.percent and _follows(scanned, _value_end(scanned, hit), "not_counted"):
+        value_end = _value_end(scanned, hit)
+        measured = _counted(scanned, value_end)  # 'tối đa 5 ngày làm việc' is a measure, 'trên 5 năm' a duration
+        if not hit.percent and _follows(scanned, value_end, "not_counted") and not (measured and not measured[1]):
             continue
-        if _FALSE_FROM.match(text[hit.start : hit.end]):
-            continue
+        if _FALSE_FROM.match(text[hit.start : hit.end]):  # the number alone, without the false word
+            if hit.comparator == "range":
+                continue
+            number = _value_end(scanned, hit)
+            start = number - len(_NUMBER_BEFORE.search(scanned[:number])[0])
+            hit = replace(hit, start=start, comparator="=", explicit=hit.percent)
         if hit.explicit:  # 'tăng ít nhất 5 bậc': a measure is part of the value, not the name
             measure = None if hit.percent else _counted(scanned, hit.end)
             out.append((hit, measure[0] if measure and not measure[1] else hit.end, False))
@@ -142,7 +166,7 @@ def target_hits(text: str) -> list[tuple[Hit, int, bool]]:
             out.append((hit, *counted))
         elif _COLON_VALUE.search(scanned[: hit.start]):
             out.append((hit, hit.end, False))
-    return out
+    return sorted(out + _rank_hits(scanned, out), key=lambda h: h[0].start)
 
 
 def _value_end(text: str, hit: Hit) -> int:
@@ -156,9 +180,11 @@ def strip_fillers(text: str) -> str:
     '… huyện phấn đấu tỷ trọng …': what precedes a word of intent is not the name)."""
     text = clean_cell(_ITEM_START.sub("", _ENUMERATOR.sub("", text.strip())))
     words = text.split()
-    cuts = [i + len(p) for i in range(len(words)) for p in printed("cut_before") if _at(words, i, p)]
-    if cuts and max(cuts) < len(words):
-        text = " ".join(words[max(cuts) :])
+    cuts = [(i + len(p), i) for i in range(len(words)) for p in printed("cut_before") if _at(words, i, p)]
+    if cuts and max(cuts)[0] < len(words):
+        end, start = max(cuts)
+        # '… sáng tạo phấn đấu đạt': nothing named after the word of intent, the name is before it
+        text = " ".join(words[end:] if strip_fillers(" ".join(words[end:])) else words[:start])
     changed = True
     while changed and text:
         changed = False
@@ -205,9 +231,21 @@ def _segments(sentence: str, hits: list[tuple[Hit, int, bool]]) -> list[tuple[in
         # (a name never runs into a bracket: 'Tiềm lực … nâng lên (chi … đạt 1,5%)')
         if prev is not None and (leads[owner[prev]] or nxt is None or leads[owner[nxt]]):
             merged[prev][1] = max(merged[prev][1], hi)
-        elif nxt is not None and not _opens(sentence[hi : pieces[owner[nxt]][0]]):
+        elif nxt is not None and (
+            not _opens(sentence[hi : pieces[owner[nxt]][0]]) or _bare(sentence, pieces[owner[nxt]], hits)
+        ):  # '…: 22/22 tổ (100%)': a bracket holding only a value restates what precedes it
             merged[nxt][0] = min(merged[nxt][0], lo)
     return [(lo, hi) for lo, hi in merged]
+
+
+def _bare(sentence: str, piece: tuple[int, int], hits: list[tuple[Hit, int, bool]]) -> bool:
+    """A piece holding a value and no words: '(100%)'."""
+    lo, hi = piece
+    rest = [sentence[lo:hi]]
+    for h, e, _t in hits:
+        if lo <= h.start < hi:
+            rest = [sentence[lo : h.start], sentence[e:hi]]
+    return not any(strip_fillers(t) for t in rest)
 
 
 def _opens(text: str) -> bool:
@@ -230,11 +268,15 @@ def stated_targets(sentence: str) -> list[Stated]:
             raw_end, unit_raw = end, None
             if end > hit.end:  # '36 Mb/s'; a thing counted names what is counted: '01 tài khoản sử dụng …'
                 unit_raw = sentence[hit.end : end].strip()
-                name = strip_fillers(f"{sentence[a : hit.start]} {sentence[hit.end : b]}") if thing else pre or post
+                # … except after a colon: 'Số hộ bán hàng trực tuyến: 40 hộ' is named before it
+                counts = thing and not _COLON_VALUE.search(sentence[a : hit.start])
+                name = strip_fillers(f"{sentence[a : hit.start]} {sentence[hit.end : b]}") if counts else pre or post
             elif name_first and post and len(post.split()) <= 3:  # 'tối thiểu 5% GRDP': the base
                 raw_end = end + len(sentence[end:b].rstrip(" ,;.)"))
             raw = blank_non_targets(sentence[hit.start : raw_end]).strip()
             target = parse_target(raw or None, unit_raw)
+            if target is not None and _ranked().match(raw):  # in the top 10: at most 10th; the clause names it
+                target, name = replace(target, comparator="<="), strip_fillers(sentence[a:b])
             name = _balanced(name)
             if target is not None:
                 out.append(Stated(name, target, hit.start, end, (lo, hi)))
@@ -270,7 +312,8 @@ def _name_first(pre: str, post: str) -> bool:
         return bool(pre)
     n_pre, n_post = len(pre.split()), len(post.split())
     base = fold(post).startswith(vocabulary("base"))  # 'chiếm 18% GRDP của tỉnh'
-    return (fold(pre).startswith(_HEADS) and n_post <= 3) or n_post <= 2 < n_pre or (base and n_post <= 4)
+    headed = fold(pre).startswith(_HEADS)  # 'tỷ lệ … đạt trên 35% tổng số doanh nghiệp …': a base follows
+    return (headed and (n_post <= 3 or base)) or n_post <= 2 < n_pre or (base and n_post <= 4)
 
 
 def split_name_target(text: str) -> list[tuple[str, Target, int, int]]:

@@ -21,12 +21,22 @@ import re
 from dataclasses import dataclass
 
 from pipeline.extract.headings import heading_path
-from pipeline.extract.prose_clauses import YEAR_PHRASE, Stated, has_phrase, printed, stated_targets, strip_fillers
+from pipeline.extract.prose_clauses import (
+    YEAR_PHRASE,
+    Stated,
+    has_phrase,
+    printed,
+    same_word,
+    stated_targets,
+    strip_fillers,
+)
 from pipeline.model import Document, Heading, Indicator
 from pipeline.normalize.fold import fold
 from pipeline.normalize.targets import scan_targets, years_in
 
-_ITEM_START = re.compile(r"^(?:[-+•*–]\s*|[a-zđ]\)\s*|\d{1,2}(?:\.\d{1,2})*[.)]\s+)", re.IGNORECASE)
+_ITEM_START = re.compile(
+    r"^(?:[-+•*–]\s*|\(?[a-zđ]\)\.?\s*|\(\d{1,2}\)\.?\s*|\d{1,2}(?:\.\d{1,2})*[.)]\s+)", re.IGNORECASE
+)  # '- ', 'a) ', '(b) ', '(1). ', '2. ', '1.2) '
 # a line that opens a new statement even without a bullet: '80% hồ sơ …', 'Tỷ lệ …'
 _STATEMENT_START = re.compile(r"^(?:\d{1,3}(?:[.,]\d+)?\s*%\s+\w|T[ỷỉyi]\s+l[ệe]\s|Số lượng\s)")
 # A sentence ends at '; ', at '. ' before a capital or a bullet, also when a bracket or quote opens the
@@ -202,6 +212,8 @@ def _named(stated: list[Stated], sentence: str, previous: str) -> list[tuple[Sta
         name = name or (strip_fillers(YEAR_PHRASE.sub(" ", st.name)) if st.name else "")
         if fold(name) in fillers:
             name = ""
+        if previous and _refers_back(name):  # 'năm 2025 nâng tỷ lệ này lên 90%': the rate named before
+            name = previous
         nxt = stated[i + 1] if i + 1 < len(stated) else None
         if nxt is not None and _BRACKETED_TARGET.match(sentence[st.end : nxt.segment[1]]):
             previous = name or previous
@@ -212,6 +224,12 @@ def _named(stated: list[Stated], sentence: str, previous: str) -> list[tuple[Sta
         out.append((st, name or previous, context))
         previous = name or previous
     return out
+
+
+def _refers_back(name: str) -> bool:
+    """A name pointing back ('tỷ lệ này', 'chỉ số đó'): a short phrase ending on a 'refers_back' word."""
+    words = name.split()
+    return 0 < len(words) <= 3 and any(same_word(words[-1], p[0]) for p in printed("refers_back"))
 
 
 def prose_indicators(doc: Document, plan_year: int | None) -> list[Indicator]:
