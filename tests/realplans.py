@@ -28,6 +28,13 @@ def process(path: Path) -> Document:
     return doc
 
 
+def process_text(folder: Path, text: str) -> Document:
+    """A plan written to `folder`/plan.txt and run through every stage."""
+    path = folder / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    return process(path)
+
+
 def _same(a, b) -> bool:
     if a is None or b is None:
         return a is None and b is None

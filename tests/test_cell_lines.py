@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 import pytest
-
-from pipeline.config import Limits
-from pipeline.readers import read_document
-from pipeline.stages import STAGES
+from realplans import process_text
 
 
 def run(tmp_path, cells: list[str]):
-    return read(tmp_path, "KẾ HOẠCH\nChuyển đổi số năm 2026\nPHỤ LỤC I\nCHỈ TIÊU\n" + "\n|\n".join(cells) + "\n|\n")
-
-
-def read(tmp_path, text: str):
-    path = tmp_path / "plan.txt"
-    path.write_text(text, encoding="utf-8")
-    doc = read_document(path, Limits())
-    for _name, stage in STAGES:
-        stage(doc)
-    return doc
+    head = "KẾ HOẠCH\nChuyển đổi số năm 2026\nPHỤ LỤC I\nCHỈ TIÊU\n"
+    return process_text(tmp_path, head + "\n|\n".join(cells) + "\n|\n")
 
 
 HEADER = ["STT", "Tên chỉ tiêu", "Ghi chú", "Đơn vị tính", "Chỉ tiêu năm 2026"]
@@ -47,7 +36,7 @@ def test_group_row_with_only_its_name_closes_at_the_next_row_number(tmp_path):
 
 
 def run_text(tmp_path, body: str):
-    return read(tmp_path, "KẾ HOẠCH\nChuyển đổi số năm 2026\nI. CHỈ TIÊU CỤ THỂ\n" + body)
+    return process_text(tmp_path, "KẾ HOẠCH\nChuyển đổi số năm 2026\nI. CHỈ TIÊU CỤ THỂ\n" + body)
 
 
 PIPE_ROWS = [

@@ -7,15 +7,13 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from realplans import process_text
 
-from pipeline.config import Limits
 from pipeline.extract.headings import find_headings
 from pipeline.extract.prose_clauses import stated_targets
 from pipeline.extract.prose_targets import prose_indicators
 from pipeline.model import Document
-from pipeline.readers import read_document
 from pipeline.readers.text import read_lines
-from pipeline.stages import STAGES
 
 
 def targets(sentence: str) -> list[tuple[str, str, float, float | None, str | None]]:
@@ -155,15 +153,6 @@ def test_prose_extractor_never_raises_nor_returns_a_date_or_document_number(part
             assert not (span[0] <= t.start < span[1]), (value, sentence)
 
 
-def run(tmp_path, text: str):
-    path = tmp_path / "plan.txt"
-    path.write_text(text, encoding="utf-8")
-    doc = read_document(path, Limits())
-    for _name, stage in STAGES:
-        stage(doc)
-    return doc
-
-
 HEAD = (
     "ỦY BAN NHÂN DÂN XÃ AN HÒA\n\nSố: 9/KH-UBND\n\nAn Hòa, ngày 3 tháng 3 năm 2026\n\n"
     "KẾ HOẠCH\n\nChuyển đổi số năm 2026\n\n"
@@ -171,7 +160,7 @@ HEAD = (
 
 
 def test_targets_under_topic_headings_and_after_a_lead_in(tmp_path):
-    doc = run(
+    doc = process_text(
         tmp_path,
         HEAD + "I. HẠ TẦNG SỐ\n\n1. Mạng di động\n\n- Tỷ lệ thôn có sóng 5G: 60%.\n\n"
         "II. DỊCH VỤ SỐ\n\nĐến năm 2030, xã phấn đấu đạt các mục tiêu:\n"
@@ -188,7 +177,7 @@ def test_targets_under_topic_headings_and_after_a_lead_in(tmp_path):
 
 
 def test_results_and_past_clauses_are_not_targets(tmp_path):
-    doc = run(
+    doc = process_text(
         tmp_path,
         HEAD + "I. KẾT QUẢ THỰC HIỆN NĂM 2025\n\n- Tỷ lệ hồ sơ trực tuyến đạt 71%.\n\n"
         "II. MỤC TIÊU\n\n- Năm 2024 tỷ lệ ký số đạt 60%, năm 2026 phấn đấu đạt 85%.\n"
@@ -206,7 +195,7 @@ def test_results_and_past_clauses_are_not_targets(tmp_path):
 
 
 def test_year_from_period_heading_and_section_title(tmp_path):
-    doc = run(
+    doc = process_text(
         tmp_path,
         HEAD + "I. MỤC TIÊU\n\n1. Giai đoạn 2026-2028\n\n- 100% thôn có Tổ công nghệ số.\n\n"
         "2. Tầm nhìn\n\n- Năm 2027, 80% hộ dân dùng thanh toán số.\n",
@@ -215,7 +204,7 @@ def test_year_from_period_heading_and_section_title(tmp_path):
 
 
 def test_announcement_results_are_left_out_and_marks_tell_words_apart(tmp_path):
-    doc = run(
+    doc = process_text(
         tmp_path,
         "Tỉnh đặt mục tiêu phát triển doanh nghiệp công nghệ số\n"
         "Theo báo cáo, toàn tỉnh có 320 doanh nghiệp công nghệ số.\n"
@@ -226,7 +215,7 @@ def test_announcement_results_are_left_out_and_marks_tell_words_apart(tmp_path):
 
 
 def test_year_series_share_the_name(tmp_path):
-    doc = run(
+    doc = process_text(
         tmp_path,
         HEAD + "I. MỤC TIÊU\n- Tỷ lệ hồ sơ trực tuyến: năm 2026 đạt 80%, năm 2027 đạt 90%.\n"
         "- Tỷ lệ người dân có chữ ký số đạt 30% vào năm 2026 và 50% vào năm 2028.\n",
@@ -258,7 +247,7 @@ def test_prose_indicators_never_raise_on_any_plan_text(lines):
 
 
 def test_wrapped_bullets_sub_targets_and_bases(tmp_path):
-    doc = run(
+    doc = process_text(
         tmp_path,
         HEAD + "II. MỤC TIÊU\n\na) Chính quyền số\n"
         "- Tỷ lệ hồ sơ được giải quyết trực tuyến\ntoàn trình đạt từ 80% trở lên; "
@@ -277,7 +266,7 @@ def test_wrapped_bullets_sub_targets_and_bases(tmp_path):
 
 
 def test_population_area_and_budget_facts_are_not_targets(tmp_path):
-    doc = run(
+    doc = process_text(
         tmp_path,
         HEAD + "I. ĐẶC ĐIỂM TÌNH HÌNH\nXã có 3.200 hộ, 100% thôn có sóng 4G.\n"
         "II. MỤC TIÊU\n- 100% thôn có Tổ công nghệ số cộng đồng.\n"
@@ -285,12 +274,12 @@ def test_population_area_and_budget_facts_are_not_targets(tmp_path):
     )
     got = [(i.name, i.value) for i in doc.indicators]
     assert got == [("Thôn có Tổ công nghệ số cộng đồng", 100)]
-    news = run(tmp_path, "Xã có diện tích tự nhiên 2.450 ha, 3.200 hộ với 12.500 nhân khẩu.\n")
+    news = process_text(tmp_path, "Xã có diện tích tự nhiên 2.450 ha, 3.200 hộ với 12.500 nhân khẩu.\n")
     assert news.indicators == []
 
 
 def test_a_comparison_year_is_a_baseline_never_the_target_year(tmp_path):
-    doc = run(
+    doc = process_text(
         tmp_path,
         HEAD + "I. MỤC TIÊU ĐẾN NĂM 2030\n\n- Số giờ chờ xử lý hồ sơ giảm ít nhất 40% so với năm 2024.\n"
         "- Doanh thu bán hàng trực tuyến của hợp tác xã tăng 15% so với năm 2025.\n",
@@ -300,7 +289,7 @@ def test_a_comparison_year_is_a_baseline_never_the_target_year(tmp_path):
 
 
 def test_items_numbered_in_brackets_with_a_period_keep_their_bounds(tmp_path):
-    doc = run(
+    doc = process_text(
         tmp_path,
         HEAD + "I. MỤC TIÊU\n\nCác chỉ tiêu đến năm 2028:\n"
         "(1). Tỷ lệ thôn có điểm truy cập wifi miễn phí đạt 70 %.\n"
@@ -316,7 +305,7 @@ def test_items_numbered_in_brackets_with_a_period_keep_their_bounds(tmp_path):
 
 
 def test_a_rate_pointed_back_to_takes_the_name_stated_before(tmp_path):
-    doc = run(
+    doc = process_text(
         tmp_path,
         HEAD + "I. MỤC TIÊU\n\n- Năm 2025, tỷ lệ hộ dân có sổ sức khỏe điện tử đạt 64%; "
         "năm 2026 phấn đấu nâng tỷ lệ này lên 85%.\n",
