@@ -164,16 +164,24 @@ def _summary(console: Console, documents) -> None:
             console.print(f"[yellow]note[/yellow] {escape(d.source_file)}: {escape(note)}", soft_wrap=True)
 
 
+def _dataset(pred: Path) -> Path:
+    """The dataset in use in a run's output folder: one version, read consistently even while a run switches."""
+    from pipeline.commit import current_dir
+
+    folder = current_dir(pred)
+    if folder is None or not (folder / "indicators.parquet").exists():
+        raise UserError(f"no outputs in {pred}: run `python -m pipeline run` first")
+    return folder
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from pipeline.reference import ReferenceFileError
     from pipeline.report import write_report
 
-    if not (args.pred / "indicators.parquet").exists():
-        raise UserError(f"no outputs in {args.pred}: run `python -m pipeline run` first")
     if args.reference and not args.reference.exists():
         raise UserError(f"reference targets file not found: {args.reference}")
     try:
-        path = write_report(args.pred, args.out, args.reference)
+        path = write_report(_dataset(args.pred), args.out, args.reference)
     except ReferenceFileError as exc:
         raise UserError(str(exc)) from None
     Console(stderr=True).print(f"Wrote {path}")
@@ -215,17 +223,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    from pipeline import commit
     from pipeline.export import build_comparison, write_comparison, write_xlsx
 
     console = Console(stderr=True)
-    if not (args.pred / "indicators.parquet").exists() or not (args.pred / "documents.parquet").exists():
-        console.print(f"[red]No outputs in {args.pred}: run `python -m pipeline run` first[/red]")
-        return 2
-    cmp = build_comparison(args.pred, args.year)
-    out = args.out or args.pred
-    written = write_comparison(cmp, out)
+    dataset = _dataset(args.pred)
+    cmp = build_comparison(dataset, args.year)
+    if args.out:
+        written = write_comparison(cmp, args.out)
+    else:  # beside the run's outputs, in the version they were computed from
+        with commit.OutputLock(args.pred):
+            written = commit.add_to_current(args.pred, lambda folder: write_comparison(cmp, folder))
     if args.xlsx:
-        written.append(write_xlsx(args.pred, args.xlsx, args.year))
+        written.append(write_xlsx(dataset, args.xlsx, args.year))
     rows = cmp.rows
     targets = [r for r in rows if r["status"] == "target"]
     roles = cmp.plans["role"].value_counts().to_dict() if not cmp.plans.empty else {}
@@ -242,10 +252,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from pipeline.export import write_xlsx
 
-    if not (args.pred / "indicators.parquet").exists():
-        Console(stderr=True).print(f"[red]No outputs in {args.pred}: run `python -m pipeline run` first[/red]")
-        return 2
-    Console(stderr=True).print(f"Wrote {write_xlsx(args.pred, args.xlsx, args.year)}")
+    Console(stderr=True).print(f"Wrote {write_xlsx(_dataset(args.pred), args.xlsx, args.year)}")
     return 0
 
 

@@ -27,6 +27,7 @@ import shutil
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 VERSIONS = "versions"
@@ -151,6 +152,20 @@ def publish(out_dir: Path, version: Path) -> dict[str, Path]:
     clean(out_dir)
     pause("cleaned")
     return {(n.removesuffix(".parquet") if n.endswith(".parquet") else n): out_dir / n for n in names}
+
+
+def add_to_current(out_dir: Path, write: Callable[[Path], list[Path]]) -> list[Path]:
+    """Files derived from the dataset in use (the comparison) are written into its version and linked
+    at the top level like the run's own outputs, so the next run replaces them together with the
+    dataset instead of leaving them stale beside it. Call with the lock held."""
+    out_dir = Path(out_dir)
+    folder = current_dir(out_dir)
+    if folder is None or folder == out_dir.resolve():  # no dataset, or the older flat layout
+        return write(out_dir)
+    written = write(folder)
+    for path in written:
+        _symlink_over(out_dir / path.name, f"{CURRENT}/{path.name}")
+    return [out_dir / path.name for path in written]
 
 
 def _adopt_flat_layout(out_dir: Path, names: list[str]) -> None:

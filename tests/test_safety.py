@@ -90,6 +90,21 @@ def test_a_run_killed_at_any_point_of_the_commit_leaves_old_or_new(datasets, tmp
     assert len(list((out / "versions").iterdir())) == 1, "superseded and half-written versions are removed"
 
 
+def test_a_comparison_belongs_to_the_dataset_it_was_computed_from(datasets, tmp_path):
+    root, new_in, _old, _new = datasets
+    out = tmp_path / "out"
+    shutil.copytree(root / "old", out, symlinks=True)
+    assert main(["compare", "--pred", str(out)]) == 0
+    version = (out / "current").resolve()
+    assert (out / "comparison.parquet").resolve() == version / "comparison.parquet"
+    assert len(pd.read_parquet(out / "comparison.parquet"))
+    assert run(new_in, "--out", out) == 0
+    # the next run's dataset comes without it: no stale comparison of the old plans is left beside it
+    assert not (out / "comparison.parquet").exists() and not (out / "comparison.parquet").is_symlink()
+    with OutputLock(out):  # a run is writing: compare says so in one line instead of mixing
+        assert main(["compare", "--pred", str(out)]) == 2
+
+
 def test_only_the_pipelines_own_versions_are_ever_removed(tmp_path):
     out = tmp_path / "out"
     mine = out / "versions" / "v2_final"
