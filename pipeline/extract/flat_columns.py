@@ -32,27 +32,28 @@ class Scorer:
 
     def start(self, role: str, x: Ctx) -> float:
         c = x.chunk
+        s = SETTINGS.start
         low = x.lower and not self.ocr
         kind = ROLE_KIND.get(role)
         if kind:
             ok = kind in x.rest_kinds
-            score = 3.0 if ok else (-1.5 if kind == "agency" and not low else -4.0)
-            if role == "unit" and len(c.text) > 20:
-                score -= 2
-            return score - (2 if low and not ok else 0)
+            score = s.typed_match if ok else (s.agency_unknown if kind == "agency" and not low else s.typed_mismatch)
+            if role == "unit" and len(c.text) > s.unit_max_len:
+                score += s.unit_too_long
+            return score + (s.typed_lower if low and not ok else 0.0)
         score = 0.0
         if c.line_start and c.blank_before:
-            score += 0.5
+            score += s.blank_line_start
         if x.after_sentence:
-            score += 1.0
+            score += s.after_sentence
         if not c.line_start:
-            score -= 0.5 + (0.7 if c.weak else 0)
+            score += s.mid_line + (s.weak_split if c.weak else 0.0)
         if low:
-            score -= 2
+            score += s.free_lower
         if role == "kpi" and "target" in x.rest_kinds:
-            score += 1
+            score += s.kpi_target
         if "agency" in x.rest_kinds or "deadline" in x.rest_kinds:
-            score -= 0.5
+            score += s.free_typed
         return score
 
     def cont(self, role: str, x: Ctx) -> float:
