@@ -92,6 +92,9 @@ class FlatSettings:
     free_skip: float = -1.5
     # A line wider than 1.15 × a column's usual width (+2 characters) spans more than that column.
     width_tolerance: float = 1.15
+    # A line more than this many times a column's usual width was not wrapped at that column: a reader
+    # joined the cell's lines into one (PDF reflow), so the column's width says nothing about its fragments.
+    joined_line: float = 2.0
     # Rows needed before a column's line widths are trusted.
     min_width_samples: int = 5
 
