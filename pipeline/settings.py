@@ -44,6 +44,40 @@ def _skip_costs() -> dict[str, float]:
 
 
 @dataclass(frozen=True)
+class StartSettings:
+    """How well a fragment opens a column in a flattened row (Scorer.start in extract/flat_columns.py).
+
+    Typed columns (unit, target, agency, deadline) are judged by what the fragment begins as; free-text
+    columns (name, output, note…) by where it stands: a line start, a blank line or a full stop before it."""
+
+    # A fragment that begins as the column's kind ('100%' in a target column): the strongest evidence.
+    typed_match: float = 3.0
+    # A fragment that does not: a typed column rarely opens with anything else.
+    typed_mismatch: float = -4.0
+    # An agency column opening with a capitalised word it does not know: milder, the gazetteer is never
+    # complete ('Tổ công nghệ số cộng đồng').
+    agency_unknown: float = -1.5
+    # A unit longer than this many characters is a name fragment ('người/1.000 dân' fits, a clause does not).
+    unit_max_len: int = 20
+    unit_too_long: float = -2.0
+    # A lower-case fragment that is not of the column's kind continues a phrase; it opens nothing.
+    typed_lower: float = -2.0
+    # A free-text cell opening a line after a blank line: cells in PDF text are often set apart so.
+    blank_line_start: float = 0.5
+    # After a sentence end ('.', ';') a new cell is likely.
+    after_sentence: float = 1.0
+    # Opening a column in mid-line; more when the split was only at a capitalised word (weak).
+    mid_line: float = -0.5
+    weak_split: float = -0.7
+    # A free-text cell starting lower-case is a wrapped phrase, not a new cell.
+    free_lower: float = -2.0
+    # A KPI cell reading as a target ('100% hồ sơ …'): KPIs state numbers.
+    kpi_target: float = 1.0
+    # A free-text fragment that begins like an agency or deadline more likely belongs to those columns.
+    free_typed: float = -0.5
+
+
+@dataclass(frozen=True)
 class FlatSettings:
     """Header search and column assignment in flattened tables (extract/flat_header, flat_columns)."""
 
@@ -58,6 +92,9 @@ class FlatSettings:
     free_skip: float = -1.5
     # A line wider than 1.15 × a column's usual width (+2 characters) spans more than that column.
     width_tolerance: float = 1.15
+    # A line more than this many times a column's usual width was not wrapped at that column: a reader
+    # joined the cell's lines into one (PDF reflow), so the column's width says nothing about its fragments.
+    joined_line: float = 2.0
     # Rows needed before a column's line widths are trusted.
     min_width_samples: int = 5
 
@@ -76,6 +113,7 @@ class TaskSettings:
 class Settings:
     rows: RowSettings = field(default_factory=RowSettings)
     flat: FlatSettings = field(default_factory=FlatSettings)
+    start: StartSettings = field(default_factory=StartSettings)
     tasks: TaskSettings = field(default_factory=TaskSettings)
 
 

@@ -184,6 +184,17 @@ def test_two_fragments_wider_than_the_column_are_not_both_its_own():
     assert Scorer._wrap_widths(prev, nxt, x, [0.0, 0.0], [18.0, 40.0], {1: 2}) == [-1.5, 0.0]
 
 
+def test_a_joined_line_of_free_text_is_not_split_by_the_column_width():
+    """A PDF reader joins a cell's wrapped lines into one line far wider than the column: the width cannot
+    place its fragments. A line as wide with a typed cell (an agency) holds several columns: it can."""
+    prev = Chunk("Tổ chức lớp tập huấn kỹ năng số", 1, True, False, line_len=120)
+    nxt = Chunk("Người dân cao tuổi được hướng dẫn cài ứng dụng", 1, False, False, line_len=120, offset=32)
+    x = context([prev, nxt], 1, False)
+    assert Scorer._wrap_widths(prev, nxt, x, [0.0, 0.0], [30.0, 40.0], {1: 2}, {1}) == [0.0, 0.0]
+    assert Scorer._wrap_widths(prev, nxt, x, [0.0, 0.0], [30.0, 40.0], {1: 2}, set()) == [-1.5, -1.5]
+    assert Scorer._wrap_widths(prev, nxt, x, [0.0, 0.0], [30.0, 60.0], {1: 2}, {1}) == [0.0, -1.5]
+
+
 # ---------------------------------------------------------------- synthetic
 SYNTHETIC_INDICATORS = """\
 2. Chỉ tiêu cụ thể

@@ -103,6 +103,8 @@ def scan_rows(doc, lines, header, taken, ocr) -> tuple[list[RawRow], int, int, l
             break
         elif ocr and is_garbage(text):
             unplaced.append(line)
+        elif not ocr and flat_rows.unnumbered_group(text, flat_rows.next_text(lines, j)):
+            items.append(RawRow("group", "", "", [(line, text, blank, False)]))
         else:
             items.append((line, text, blank))
         last_used = j

@@ -11,7 +11,18 @@ from pipeline.model import Row
 from pipeline.normalize.agencies import completion_length, is_name_head, lookup_agency
 from pipeline.settings import SETTINGS
 
+_TYPED_KINDS = frozenset(ROLE_KIND.values())
 _OWN_START = {"unit", "kpi"}  # roles with a start rule of their own (see Scorer.start)
+
+
+def _too_wide(span: int, line_len: int, width: float | None, free_line: bool) -> bool:
+    """Does text `span` characters long overrun a column `width` wide? Not decidable on a line of free
+    text only (no agency, deadline, target) far wider than the column: a reader joined the cell's
+    wrapped lines into it. A wide line with typed cells holds several columns, so the width does tell."""
+    f = SETTINGS.flat
+    if width is None or span <= f.width_tolerance * width + 2:
+        return False
+    return not (free_line and line_len > f.joined_line * width)
 
 
 @dataclass
@@ -32,27 +43,28 @@ class Scorer:
 
     def start(self, role: str, x: Ctx) -> float:
         c = x.chunk
+        s = SETTINGS.start
         low = x.lower and not self.ocr
         kind = ROLE_KIND.get(role)
         if kind:
             ok = kind in x.rest_kinds
-            score = 3.0 if ok else (-1.5 if kind == "agency" and not low else -4.0)
-            if role == "unit" and len(c.text) > 20:
-                score -= 2
-            return score - (2 if low and not ok else 0)
+            score = s.typed_match if ok else (s.agency_unknown if kind == "agency" and not low else s.typed_mismatch)
+            if role == "unit" and len(c.text) > s.unit_max_len:
+                score += s.unit_too_long
+            return score + (s.typed_lower if low and not ok else 0.0)
         score = 0.0
         if c.line_start and c.blank_before:
-            score += 0.5
+            score += s.blank_line_start
         if x.after_sentence:
-            score += 1.0
+            score += s.after_sentence
         if not c.line_start:
-            score -= 0.5 + (0.7 if c.weak else 0)
+            score += s.mid_line + (s.weak_split if c.weak else 0.0)
         if low:
-            score -= 2
+            score += s.free_lower
         if role == "kpi" and "target" in x.rest_kinds:
-            score += 1
+            score += s.kpi_target
         if "agency" in x.rest_kinds or "deadline" in x.rest_kinds:
-            score -= 0.5
+            score += s.free_typed
         return score
 
     def cont(self, role: str, x: Ctx) -> float:
@@ -101,7 +113,9 @@ class Scorer:
         return self._memo[key]
 
     @staticmethod
-    def _wrap_widths(prev: Chunk, c: Chunk, x: Ctx, conts: list[float], widths, per_line) -> list[float]:
+    def _wrap_widths(
+        prev: Chunk, c: Chunk, x: Ctx, conts: list[float], widths, per_line, free_lines=frozenset()
+    ) -> list[float]:
         """How lines wrap within a column of known width.
 
         A capitalised line after a full line of the column continues it when its first word would
@@ -117,7 +131,8 @@ class Scorer:
             adjust = [0.9 if w is not None and prev.line_len + 1 + first > w else 0.0 for w in widths]
         elif prev.line == c.line:  # the column holds at least both fragments on this line
             span = c.offset + len(c.text) - prev.offset
-            adjust = [-1.5 if w is not None and span > SETTINGS.flat.width_tolerance * w + 2 else 0.0 for w in widths]
+            free = c.line in free_lines
+            adjust = [-1.5 if _too_wide(span, c.line_len, w, free) else 0.0 for w in widths]
         return [v + a if a else v for v, a in zip(conts, adjust, strict=True)]
 
     def assign(self, chunks: list[Chunk]) -> None:
@@ -125,8 +140,12 @@ class Scorer:
         n, m = len(chunks), len(self.roles)
         late = m
         per_line: dict[int, int] = defaultdict(int)
+        typed_lines = set()  # lines with a fragment that begins as an agency, deadline, target or unit
         for c in chunks:
             per_line[c.line] += 1
+            if any(starts_as(kind, c.text, self.ocr) for kind in _TYPED_KINDS):
+                typed_lines.add(c.line)
+        free_lines = set(per_line) - typed_lines
         if self._skips is None:
             self._skips = [[self.skip(a, b) for b in range(m + 1)] for a in range(m + 1)]
         skips = self._skips
@@ -149,12 +168,9 @@ class Scorer:
                 conts = [v - 1.0 if t else v for v, t in zip(conts, typed, strict=True)]
             fits = no_fit
             if c.line_start and per_line[c.line] == 1:  # a whole line wider than a column's usual lines
-                fits = [
-                    -1.5 if w is not None and c.line_len > SETTINGS.flat.width_tolerance * w + 2 else 0.0
-                    for w in widths
-                ]
+                fits = [-1.5 if _too_wide(c.line_len, c.line_len, w, c.line in free_lines) else 0.0 for w in widths]
             if self.widths:
-                conts = self._wrap_widths(chunks[k - 1], c, x, conts, widths, per_line)
+                conts = self._wrap_widths(chunks[k - 1], c, x, conts, widths, per_line, free_lines)
             late_ok = c.line_start and c.line_len >= self.late_width and x.lower
             # transitions into column s, tried in order of the previous column p (the first best wins):
             # p < s starts column s, p == s continues it, p > s starts a sub-row (restart column only)

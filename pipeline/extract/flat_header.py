@@ -166,7 +166,9 @@ def find_header(lines: list[Line], i: int) -> Header | None:
         return None
     j = i
     while j < len(lines) and j - i < SETTINGS.flat.header_max_lines:
-        if j > i and _first_row_like(lines[j].text):
+        if j > i and (
+            _first_row_like(lines[j].text) or flat_rows.unnumbered_group(lines[j].text, flat_rows.next_text(lines, j))
+        ):
             break
         j += 1
     block = lines[i:j]

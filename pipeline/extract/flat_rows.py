@@ -6,14 +6,19 @@ so it never is. Among the candidates of one group, dynamic programming picks the
 with the best score: the next number in sequence scores most, a gap (a row deleted without
 renumbering) or a step back (two rows swapped with their numbers) scores less but still counts, a
 jump far out of sequence costs, and a row left without any text costs. So one gap or swap no longer
-swallows the rows that follow it into the previous row's last cell.
+swallows the rows that follow it into the previous row's last cell. A group printed without a
+numeral ('Nhóm …', words in resources/layout_group_words.csv) is a title line before a numbered row.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
+from pipeline.extract.flat_fragments import ROLE_KIND, read_csv, starts_as
+from pipeline.model import Line
+from pipeline.normalize.fold import fold
 from pipeline.settings import SETTINGS
 
 NUMBER_ROW = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(\.?)(?:\s*\|\s*|\s+|$)(.*)$")
@@ -56,6 +61,35 @@ def candidate(position: int, text: str) -> Candidate | None:
     if value[0] == 0:
         return None
     return Candidate(position, m.group(1), value, rest)
+
+
+@cache
+def _group_words() -> frozenset[str]:
+    return frozenset(fold(r["word"]) for r in read_csv("layout_group_words.csv"))
+
+
+def unnumbered_group(text: str, following: str | None) -> bool:
+    """A group row printed without a numeral ('Nhóm nhiệm vụ về dữ liệu'): a capitalised group word
+    opening a line of title text only (no agency, deadline, target in it), and a numbered row next.
+    Lower-case 'nhóm' continues a sentence; without a row after it, the line continues a cell."""
+    first = text.split(maxsplit=1)
+    if len(first) < 2 or not first[0][:1].isupper() or fold(first[0]) not in _group_words():
+        return False
+    if any(starts_as(kind, part) for kind in set(ROLE_KIND.values()) for part in _tails(text)):
+        return False
+    nxt = candidate(0, following) if following else None
+    return nxt is not None and not nxt.letter
+
+
+def _tails(text: str) -> list[str]:
+    """The text from each of its capitalised or numeric words on: where a typed cell could begin."""
+    words = text.split()
+    return [" ".join(words[k:]) for k in range(1, len(words)) if words[k][:1].isupper() or words[k][:1].isdigit()]
+
+
+def next_text(lines: list[Line], j: int) -> str | None:
+    """The next non-blank line's text after lines[j], within three lines."""
+    return next((ln.text.strip() for ln in lines[j + 1 : j + 4] if ln.text.strip()), None)
 
 
 def _successors(p: tuple[int, ...]) -> set[tuple[int, ...]]:
