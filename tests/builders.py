@@ -104,7 +104,7 @@ class _PdfWriter:
     SIZE = 9
     LEADING = 11.5
 
-    def __init__(self, path: Path, ruled: bool, rotate_tables: bool, encrypt: str | None):
+    def __init__(self, path: Path, ruled: bool, rotate_tables: bool, encrypt: str | None, centred: bool = False):
         from reportlab.lib.pagesizes import A4
         from reportlab.pdfgen import canvas
 
@@ -118,6 +118,7 @@ class _PdfWriter:
         self.portrait = A4
         self.ruled = ruled
         self.rotate_tables = rotate_tables
+        self.centred = centred  # cell text vertically centred, as Word and scanned plans lay it out
         self.size = A4
         self.y = A4[1] - self.MARGIN
         self.started = False
@@ -208,10 +209,12 @@ class _PdfWriter:
         if self.y - height < self.MARGIN:
             return False
         top = self.y
+        lines = max(1, *map(len, wrapped))
         for (a, _b), parts in zip(cols, wrapped, strict=True):
+            drop = (lines - len(parts)) * self.LEADING / 2 if self.centred else 0.0
             for k, part in enumerate(parts):
                 self.c.setFont(font, self.SIZE)
-                self.c.drawString(xs[a] + pad, top - pad - self.SIZE - k * self.LEADING, part)
+                self.c.drawString(xs[a] + pad, top - pad - self.SIZE - k * self.LEADING - drop, part)
         if self.ruled:  # cell boxes; a vertically merged cell leaves the edge between its rows open
             self.c.setLineWidth(0.6)
             for a, b in cols:
@@ -251,8 +254,9 @@ def render_pdf(
     ruled: bool = True,
     rotate_tables: bool = False,
     encrypt: str | None = None,
+    centred: bool = False,
 ) -> Path:
-    writer = _PdfWriter(path, ruled, rotate_tables, encrypt)
+    writer = _PdfWriter(path, ruled, rotate_tables, encrypt, centred)
     for item in items:
         if isinstance(item, TableItem):
             writer.table(item)
