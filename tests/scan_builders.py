@@ -67,9 +67,8 @@ def scan_pdf(text_pdf: Path, path: Path, scanner: Scanner) -> Path:
 
 def _stamp(image, dpi: int):
     """A grey ring with lettering, as a red seal comes out of a grey scan, over the table's right half."""
-    from PIL import ImageDraw, ImageFont
-
     from builders import font_path
+    from PIL import ImageDraw, ImageFont
 
     draw = ImageDraw.Draw(image)
     radius = int(0.55 * dpi)
@@ -105,7 +104,6 @@ def seed_table_scan(prefix: str, folder: Path, scanner: Scanner, ruled: bool = T
     path = scan_pdf(text_pdf, folder / name, scanner)
     text_pdf.unlink()
     return path
-
 
 
 def score(cases: list[tuple[Path, list[dict]]], work: Path) -> dict[str, dict]:

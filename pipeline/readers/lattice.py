@@ -162,9 +162,16 @@ def _table(hs: list[Rule], vs: list[Rule], words: list[Word], page: int) -> Latt
 
 
 def _text(words: list[Word]) -> str:
-    """Words of a cell in reading order: by line (y), then x."""
+    """Words of a cell in reading order: lines by y (a word joins the line whose centre is within
+    half a word height: OCR boxes of one line differ in height and drift with residual skew), then x."""
     if not words:
         return ""
-    height = min(w.bbox[3] - w.bbox[1] for w in words) or 1.0
-    ordered = sorted(words, key=lambda w: (round(((w.bbox[1] + w.bbox[3]) / 2) / (height * 0.6)), w.bbox[0]))
-    return " ".join(w.text for w in ordered)
+    height = sorted(w.bbox[3] - w.bbox[1] for w in words)[len(words) // 2] or 1.0
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: w.bbox[1] + w.bbox[3]):
+        middle = (w.bbox[1] + w.bbox[3]) / 2
+        if lines and abs(middle - sum(v.bbox[1] + v.bbox[3] for v in lines[-1]) / (2 * len(lines[-1]))) < height * 0.5:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    return " ".join(w.text for line in lines for w in sorted(line, key=lambda w: w.bbox[0]))
