@@ -35,7 +35,18 @@ def find_rules(gray: np.ndarray, dpi: int) -> tuple[list[Rule], list[Rule], np.n
     reach = 2 * pad * scale
     horizontal = [r for r in horizontal if r in long_h or _closed(r, long_v, reach)]
     vertical = [r for r in vertical if r in long_v or _closed(r, long_h, reach)]
-    return _snapped(horizontal, SNAP * 72), _snapped(vertical, SNAP * 72), across | down
+    return _snapped(horizontal, SNAP * 72), _snapped(vertical, SNAP * 72), _grown(across | down, max(1, dpi // 100))
+
+
+def _grown(mask: np.ndarray, by: int) -> np.ndarray:
+    """The mask dilated by `by` pixels: the blurred edge of a rule goes with it, or OCR reads it as '.'."""
+    out = mask.copy()
+    for k in range(1, by + 1):
+        out[k:] |= mask[:-k]
+        out[:-k] |= mask[k:]
+        out[:, k:] |= mask[:, :-k]
+        out[:, :-k] |= mask[:, k:]
+    return out
 
 
 def close_gaps(dark: np.ndarray, gap: int) -> np.ndarray:

@@ -35,6 +35,8 @@ def tesseract_languages() -> tuple[set[str], str | None]:
 
 def read_page(doc: Document, page, info: Page, limits: Limits, had_text: bool):
     """PageContent of an OCR'd page, or None (with a diagnostic) when OCR cannot run."""
+    from PIL import Image
+
     from pipeline.readers.pdf import PageContent, TextLine, reflow
 
     why = "has no text layer" if not had_text else "has an unreadable text layer"
@@ -64,14 +66,18 @@ def read_page(doc: Document, page, info: Page, limits: Limits, had_text: bool):
         )
         lang = "eng"
     prepared = page_image.prepare(page)
-    words, lines, confidence = ocr_words(prepared, lang)
-    if confidence is not None and confidence < LOW_CONFIDENCE and orientation.osd_rotation(prepared.image) == 180:
+    ruled, words, lines, confidence = read_image(prepared, lang, info.number)
+    if (
+        confidence is not None
+        and confidence < LOW_CONFIDENCE
+        and orientation.osd_rotation(Image.fromarray(prepared.gray)) == 180
+    ):
         prepared = page_image.turn_over(prepared)
-        words, lines, confidence = ocr_words(prepared, lang)
+        ruled, words, lines, confidence = read_image(prepared, lang, info.number)
     info.method = "ocr"
     info.ocr_confidence = confidence
     content = PageContent(info.number, prepared.width, prepared.height, [])
-    tables = scan_tables.find(prepared, words, info.number, lang)
+    tables = scan_tables.find(prepared, ruled, words, info.number)
     text_lines = []
     for text, bbox, size, paragraph in lines:
         center = ((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)
@@ -97,8 +103,18 @@ def read_page(doc: Document, page, info: Page, limits: Limits, had_text: bool):
     return content
 
 
+def read_image(prepared: page_image.PageImage, lang: str, number: int):
+    """(ruled grids, words, lines, mean confidence): the ruled tables cell by cell, then the rest
+    of the page with those tables whitened."""
+    ruled, table_confidences = scan_tables.ruled_tables(prepared, number, lang)
+    scan_tables.blank(prepared, [t.bbox for t in ruled])
+    words, lines, confidences = ocr_words(prepared, lang)
+    confidences += table_confidences
+    return ruled, words, lines, (statistics.fmean(confidences) if confidences else None)
+
+
 def ocr_words(prepared: page_image.PageImage, lang: str):
-    """(words, lines as (text, bbox, height), mean confidence) in page points; one Tesseract pass,
+    """(words, lines as (text, bbox, height), word confidences) in page points; one Tesseract pass,
     one thread (OpenMP threads oversubscribe a small machine several times over)."""
     import pytesseract
 
@@ -111,7 +127,7 @@ def ocr_words(prepared: page_image.PageImage, lang: str):
     confidences: list[float] = []
     for i, text in enumerate(data["text"]):
         conf = float(data["conf"][i])
-        text = ocr_symbols.roman(text.strip())
+        text = ocr_symbols.clean_word(text)
         if conf < 0 or not text or (set(text) <= _RULE_CHARS and conf < 80):
             continue  # layout boxes, and ruling lines read as '|' or '—'
         box = [data[k][i] for k in ("left", "top", "width", "height")]
@@ -135,4 +151,4 @@ def ocr_words(prepared: page_image.PageImage, lang: str):
         paragraph = paragraphs.setdefault((block, par), len(paragraphs))
         lines.append((" ".join(w.text for w in ws), bbox, bbox[3] - bbox[1], paragraph))
     lines.sort(key=lambda ln: (round(ln[1][1] / 4), ln[1][0]))
-    return words, lines, (statistics.fmean(confidences) if confidences else None)
+    return words, lines, confidences

@@ -14,9 +14,23 @@ import re
 
 import numpy as np
 
+_LATEX = ((re.compile(r"\$?\\geq?\s*"), "≥ "), (re.compile(r"\$?\\leq?\s*"), "≤ "), (re.compile(r"\\%"), "%"))
+_DOLLARS = re.compile(r"(?<=[\d%])\$|^\$(?=[\d≥≤])")
+_SPECK = re.compile(r"^[.,'‘’`¡„_]+(?=[^\W\d_]|[≥≤<>$])")  # a rule's residue or a speck stuck to a word's start
 _ROMAN_LIKE = re.compile(r"^[|lI!]{1,4}([.)]?)$")  # 'I', 'II' read as '|', 'lI' ('V', 'X' are read right)
 _CANDIDATE = re.compile(r"^[<>=2≥≤](?=\s*\d|$)")
 INK = 128
+
+
+def clean_word(text: str) -> str:
+    """A word as Tesseract returns it, without its LaTeX habits and leading specks.
+
+    The Vietnamese model writes '≥ 80%' as '$\\geq 80\\%$' (it learned from typeset text);
+    a dot or quote before a word's first letter is scanning debris, never Vietnamese."""
+    text = _SPECK.sub("", text)
+    for pattern, repl in _LATEX:
+        text = pattern.sub(repl, text)
+    return roman(_DOLLARS.sub("", text).strip())
 
 
 def roman(text: str) -> str:
@@ -42,14 +56,27 @@ def resolve(text: str, patch: np.ndarray) -> tuple[str, bool]:
     return text, False
 
 
+def _first_glyph(ink: np.ndarray) -> np.ndarray | None:
+    """The leftmost run of inked columns that is not a speck (a third of the word's height at least)."""
+    rows = np.flatnonzero(ink.any(axis=1))
+    if not len(rows):
+        return None
+    tall = rows[-1] - rows[0] + 1
+    used = ink.any(axis=0)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], used.astype(np.int8), [0]))))
+    for start, end in zip(edges[::2], edges[1::2], strict=True):
+        part = ink[:, start:end]
+        inked = np.flatnonzero(part.any(axis=1))
+        if inked[-1] - inked[0] + 1 >= tall / 3:
+            return part
+    return None
+
+
 def glyph_sign(ink: np.ndarray) -> str | None:
     """'≥' or '≤' when the first glyph of a word (a boolean ink mask) has that shape, else None."""
-    columns = np.flatnonzero(ink.any(axis=0))
-    if not len(columns):
+    glyph = _first_glyph(ink)
+    if glyph is None:
         return None
-    start = columns[0]
-    blank = np.flatnonzero(~ink[:, start:].any(axis=0))
-    glyph = ink[:, start : start + (blank[0] if len(blank) else ink.shape[1] - start)]
     rows = np.flatnonzero(glyph.any(axis=1))
     if len(rows) < 4 or glyph.shape[1] < 3:
         return None

@@ -10,13 +10,16 @@ dropped before they can join a cell or create a row.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from pipeline.readers import aligned, lattice, ocr_symbols
 from pipeline.readers.page_image import PageImage
 
 INSET = 3  # pixels: rule residue at a cell's edge is not ink
-STAMP_INK = 110  # grey level: printed glyphs have ink darker than this, seal impressions do not
+STAMP_INK = 110
+READ_ALL_CELLS = True  # grey level: printed glyphs have ink darker than this, seal impressions do not
 
 
 def is_stamp(page: PageImage, box: list[int]) -> bool:
@@ -37,15 +40,37 @@ def read_sign(pixels: np.ndarray, text: str, box: list[int], uncertain: list[str
     return fixed
 
 
-def find(page: PageImage, words: list[aligned.Word], number: int, lang: str) -> list:
+def ruled_tables(page: PageImage, number: int, lang: str) -> tuple[list[lattice.Lattice], list[float]]:
+    """Grids of the page's rules with their cells read (see `cell_words`), and the words' confidences."""
+    if len(page.horizontal) < 3 or len(page.vertical) < 3:
+        return [], []
+    frames = lattice.find_tables(page.horizontal, page.vertical, [], number, empty=True)
+    reread = cell_words(page, [g for t in frames for g in t.grid], lang)
+    if reread is None:
+        return [], []
+    return lattice.find_tables(page.horizontal, page.vertical, reread.words, number), reread.confidences
+
+
+def blank(page: PageImage, areas: list) -> None:
+    """Whiten the areas (tables already read) so the page pass reads only what is around them."""
+    from PIL import Image
+
+    scale = page.dpi / 72
+    for x0, y0, x1, y1 in areas:
+        page.pixels[
+            max(0, round(y0 * scale)) : round(y1 * scale) + 1, max(0, round(x0 * scale)) : round(x1 * scale) + 1
+        ] = 255
+    page.image = Image.fromarray(page.pixels)
+
+
+def find(page: PageImage, ruled: list[lattice.Lattice], words: list[aligned.Word], number: int) -> list:
+    """PageTables: the ruled grids, then tables aligned from the words outside them."""
     from pipeline.readers.pdf import PageTable
 
     tables = []
-    if len(page.horizontal) >= 3 and len(page.vertical) >= 3:
-        for found in lattice.find_tables(page.horizontal, page.vertical, words, number):
-            fill_empty_cells(page, found.grid, lang)
-            xs = [round(x / page.width, 3) for x in found.xs]
-            tables.append(PageTable(found.grid, found.bbox, "ocr", len(found.xs), xs))
+    for found in ruled:
+        xs = [round(x / page.width, 3) for x in found.xs]
+        tables.append(PageTable(found.grid, found.bbox, "ocr", len(found.xs), xs))
     rest = [w for w in words if not any(_inside(w.bbox, t.bbox) for t in tables)]
     for found in aligned.find_tables(rest, number):
         xs = [round(x / page.width, 3) for x in found.xs]
@@ -53,55 +78,67 @@ def find(page: PageImage, words: list[aligned.Word], number: int, lang: str) -> 
     return tables
 
 
-def fill_empty_cells(page: PageImage, grid: list, lang: str) -> None:
-    """Cells with ink but no words (Tesseract's page layout drops lone numbers and short values in
-    narrow cells) read in one more Tesseract call: their crops stacked on one strip, one per line."""
+@dataclass
+class Reread:
+    words: list[aligned.Word]  # page coordinates
+    confidences: list[float]
+
+
+def cell_words(page: PageImage, grid: list, lang: str) -> Reread | None:
+    """Cells read again, cut out and stacked on one strip, in one Tesseract call.
+
+    Tesseract's page layout drops lone numbers and short values in narrow cells and
+    loses words at a cell's edge; a strip of cells, one above the other with blank
+    space between, is a plain block of lines it reads whole. The page pass then
+    reads the page with the tables whitened, so each pixel is read once."""
     scale = page.dpi / 72
     pixels = page.pixels
-    crops, where = [], []
-    for row in grid:
-        for c, box in enumerate(row.cell_bboxes or []):
-            if box is None or row.texts[c]:
-                continue
-            x0, y0, x1, y1 = (round(v * scale) for v in box)
-            patch = pixels[y0 + INSET : y1 - INSET, x0 + INSET : x1 - INSET]
-            ink = np.argwhere(patch < 128)
-            if len(ink) < 12:
-                continue
-            (top, left), (bottom, right) = ink.min(axis=0), ink.max(axis=0)
-            crops.append(patch[top : bottom + 1, left : right + 1])
-            where.append((row, c))
+    crops = []
+    for box in (b for row in grid for b in row.cell_bboxes or []):
+        if box is None:
+            continue
+        x0, y0, x1, y1 = (round(v * scale) for v in box)
+        patch = pixels[y0 + INSET : y1 - INSET, x0 + INSET : x1 - INSET]
+        ink = np.argwhere(patch < 128)
+        if len(ink) < 12:
+            continue
+        (top, left), (bottom, right) = ink.min(axis=0), ink.max(axis=0)
+        crops.append((patch[top : bottom + 1, left : right + 1], x0 + INSET + left, y0 + INSET + top))
     if not crops:
-        return
+        return None
     gap = max(8, page.dpi // 10)
-    height, width = sum(c.shape[0] + gap for c in crops) + gap, max(c.shape[1] for c in crops) + 2 * gap
-    strip = np.full((height, width), 255, np.uint8)
-    tops, y = [], gap
-    for crop in crops:
+    height = sum(c.shape[0] + gap for c, _, _ in crops) + gap
+    strip = np.full((height, max(c.shape[1] for c, _, _ in crops) + 2 * gap), 255, np.uint8)
+    spans, y = [], gap
+    for crop, left, top in crops:
         strip[y : y + crop.shape[0], gap : gap + crop.shape[1]] = crop
-        tops.append((y, y + crop.shape[0]))
+        spans.append((y, y + crop.shape[0], left - gap, top - y))  # strip -> page pixel offsets
         y += crop.shape[0] + gap
-    for (row, c), text in zip(where, _strip_lines(strip, lang, tops, page.uncertain), strict=True):
-        row.texts[c] = text
+    return Reread(*_strip_words(strip, lang, spans, page.uncertain, scale))
 
 
-def _strip_lines(strip: np.ndarray, lang: str, spans: list[tuple[int, int]], uncertain: list[str]) -> list[str]:
-    """Text of each horizontal span of the strip image, from one Tesseract call (uniform block)."""
+def _strip_words(strip: np.ndarray, lang: str, spans: list, uncertain: list[str], scale: float):
+    """(words of the strip moved back to where their cell is on the page (points), confidences)."""
     import pytesseract
     from PIL import Image
 
     output = pytesseract.Output.DICT
     data = pytesseract.image_to_data(Image.fromarray(strip), lang=lang, config="--psm 6", output_type=output)
-    found: list[list[tuple[int, str]]] = [[] for _ in spans]
+    words, confidences = [], []
     for i, text in enumerate(data["text"]):
         if float(data["conf"][i]) < 0 or not text.strip():
             continue
-        middle = data["top"][i] + data["height"][i] / 2
-        k = next((k for k, (a, b) in enumerate(spans) if a - 4 <= middle <= b + 4), None)
-        if k is not None:
-            box = [data[key][i] for key in ("left", "top", "width", "height")]
-            found[k].append((data["left"][i], read_sign(strip, ocr_symbols.roman(text.strip()), box, uncertain)))
-    return [" ".join(t for _, t in sorted(words)) for words in found]
+        left, top, width, height = (data[key][i] for key in ("left", "top", "width", "height"))
+        middle = top + height / 2
+        span = next((s for s in spans if s[0] - 4 <= middle <= s[1] + 4), None)
+        if span is None:
+            continue
+        text = read_sign(strip, ocr_symbols.clean_word(text), [left, top, width, height], uncertain)
+        if text:
+            x, y = left + span[2], top + span[3]
+            words.append(aligned.Word(text, (x / scale, y / scale, (x + width) / scale, (y + height) / scale)))
+            confidences.append(float(data["conf"][i]))
+    return words, confidences
 
 
 def _inside(bbox, area) -> bool:
