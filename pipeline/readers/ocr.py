@@ -33,10 +33,9 @@ def tesseract_languages() -> tuple[set[str], str | None]:
         return set(), f"Tesseract OCR is not available ({type(exc).__name__}: {exc})".strip()
 
 
-def read_page(doc: Document, page, info: Page, limits: Limits, had_text: bool):
-    """PageContent of an OCR'd page, or None (with a diagnostic) when OCR cannot run."""
-    from PIL import Image
-
+def read_page(doc: Document, page, info: Page, limits: Limits, had_text: bool, scanned=None):
+    """PageContent of an OCR'd page, or None (with a diagnostic) when OCR cannot run.
+    `scanned`: the page's `read_scan` result when a worker thread has read it already."""
     from pipeline.readers.pdf import PageContent, TextLine, reflow
 
     why = "has no text layer" if not had_text else "has an unreadable text layer"
@@ -45,7 +44,7 @@ def read_page(doc: Document, page, info: Page, limits: Limits, had_text: bool):
             "read", "warning", f"page {info.number} {why} and OCR is off", code="ocr_disabled", page=info.number
         )
         return None
-    languages, error = tesseract_languages()
+    error = tesseract_languages()[1]
     if error:
         doc.diagnose(
             "read",
@@ -55,25 +54,19 @@ def read_page(doc: Document, page, info: Page, limits: Limits, had_text: bool):
             page=info.number,
         )
         return None
-    lang = limits.ocr_language
-    if lang not in languages:
+    lang = language(limits)
+    if lang != limits.ocr_language:
         doc.diagnose(
             "read",
             "warning",
-            f"Tesseract has no '{lang}' model (apt-get install tesseract-ocr-{lang}); read with 'eng', diacritics lost",
+            f"Tesseract has no '{limits.ocr_language}' model (apt-get install tesseract-ocr-{limits.ocr_language});"
+            " read with 'eng', diacritics lost",
             code="ocr_language_missing",
             page=info.number,
         )
-        lang = "eng"
-    prepared = page_image.prepare(page)
-    ruled, words, lines, confidence = read_image(prepared, lang, info.number)
-    if (
-        confidence is not None
-        and confidence < LOW_CONFIDENCE
-        and orientation.osd_rotation(Image.fromarray(prepared.gray)) == 180
-    ):
-        prepared = page_image.turn_over(prepared)
-        ruled, words, lines, confidence = read_image(prepared, lang, info.number)
+    if scanned is None:
+        scanned = read_scan(*page_image.render(page), lang, info.number)
+    prepared, ruled, words, lines, confidence = scanned
     info.method = "ocr"
     info.ocr_confidence = confidence
     content = PageContent(info.number, prepared.width, prepared.height, [])
@@ -101,6 +94,25 @@ def read_page(doc: Document, page, info: Page, limits: Limits, had_text: bool):
         page=info.number,
     )
     return content
+
+
+def language(limits: Limits) -> str:
+    """The OCR language asked for, or 'eng' when its model is not installed."""
+    return limits.ocr_language if limits.ocr_language in tesseract_languages()[0] else "eng"
+
+
+def read_scan(image, dpi: int, lang: str, number: int):
+    """(page image, ruled grids, words, lines, confidence) of a rendered page: upright, deskewed,
+    read; turned over and read again when the reading is poor and OSD says it is upside down."""
+    from PIL import Image
+
+    prepared = page_image.straighten(image, dpi)
+    ruled, words, lines, confidence = read_image(prepared, lang, number)
+    upside_down = confidence is not None and confidence < LOW_CONFIDENCE
+    if upside_down and orientation.osd_rotation(Image.fromarray(prepared.gray)) == 180:
+        prepared = page_image.turn_over(prepared)
+        ruled, words, lines, confidence = read_image(prepared, lang, number)
+    return prepared, ruled, words, lines, confidence
 
 
 def read_image(prepared: page_image.PageImage, lang: str, number: int):

@@ -44,14 +44,14 @@ def render_dpi(page) -> int:
     return DPI if not native else int(min(DPI, max(MIN_DPI, round(native))))
 
 
-def prepare(page) -> PageImage:
+def render(page):
+    """(grey PIL image, dpi) of a PDF page; PyMuPDF is not thread-safe, so this runs in the reading thread."""
     import pymupdf
     from PIL import Image
 
     dpi = render_dpi(page)
     pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
-    image = Image.frombytes("L", (pix.width, pix.height), pix.samples)
-    return straighten(image, dpi)
+    return Image.frombytes("L", (pix.width, pix.height), pix.samples), dpi
 
 
 def straighten(image, dpi: int) -> PageImage:

@@ -25,6 +25,7 @@ from pipeline.normalize.fold import fold
 from pipeline.readers import ReadError, aligned, lattice
 from pipeline.readers import legacy as legacy_enc
 from pipeline.readers.grid import GridRow, add_line, add_table, clean_cell, union
+from pipeline.readers.ocr_pages import Prefetch
 
 _LIST_MARKER = re.compile(r"^(?:[-+•*–]|[a-zđ]\)|\d{1,2}(?:\.\d{1,2})*[.)]|[IVX]{1,5}[.)]|Phụ lục\b|PHỤ LỤC\b)")
 _PAGE_NUMBER = re.compile(r"^(?:trang\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?$", re.I)
@@ -80,10 +81,11 @@ def read_pdf(doc: Document, data: bytes, limits: Limits) -> None:
         doc.diagnose("read", "warning", "PDF structure was damaged and repaired; check the text", code="pdf_repaired")
     plumber = _Plumber(data)
     contents: list[PageContent] = []
+    scans = Prefetch(pdf, limits)
     for index in range(pdf.page_count):
         try:
             page = pdf[index]
-            contents.append(_read_page(doc, page, index + 1, plumber, limits))
+            contents.append(_read_page(doc, page, index + 1, plumber, limits, scans))
         except ReadError:
             raise
         except Exception as exc:  # one broken page is reported, the others are read
@@ -94,6 +96,7 @@ def read_pdf(doc: Document, data: bytes, limits: Limits) -> None:
                 "read", "error", f"page {index + 1} could not be read: {exc}", code="page_error", page=index + 1
             )
     plumber.close()
+    scans.close()
     failed = [p.number for p in doc.pages if p.method == "failed"]
     if failed and (pdf.is_repaired or len(failed) == len(doc.pages)):  # report the file rather than half of it
         raise ReadError(
@@ -158,7 +161,7 @@ class _Plumber:
             self.pdf.close()
 
 
-def _read_page(doc: Document, page, number: int, plumber: _Plumber, limits: Limits) -> PageContent:
+def _read_page(doc: Document, page, number: int, plumber: _Plumber, limits: Limits, scans: Prefetch) -> PageContent:
     rect = page.rect  # rotation applied
     info = Page(number=number, width=rect.width, height=rect.height, method="pymupdf", rotation=page.rotation)
     doc.pages.append(info)
@@ -169,7 +172,7 @@ def _read_page(doc: Document, page, number: int, plumber: _Plumber, limits: Limi
     if not lines or _is_garbage(text) or (len(text) < 50 and page.get_images()):  # a scan, maybe with a stamp
         from pipeline.readers import ocr
 
-        ocr_content = ocr.read_page(doc, page, info, limits, had_text=bool(lines))
+        ocr_content = ocr.read_page(doc, page, info, limits, had_text=bool(lines), scanned=scans.take(number))
         if ocr_content is not None:
             return ocr_content
         content.items = list(lines)
