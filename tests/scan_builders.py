@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from builders import RAW, render_pdf, seed_tables
+from builders import RAW, TableItem, render_pdf, seed_tables
 
 GOLD = RAW.parent.parent / "tests" / "gold"
 
@@ -97,9 +97,38 @@ def table_gold(prefix: str, source_file: str) -> list[dict]:
     return [doc, *keep]
 
 
+INDICATOR_HEADER = ["STT", "Tên chỉ tiêu", "Đơn vị tính", "Chỉ tiêu năm {year}", "Cơ quan chủ trì"]
+TASK_HEADER = ["STT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Sản phẩm", "Thời gian hoàn thành"]
+
+
+def gold_tables(prefix: str) -> list[TableItem]:
+    """A plan's table rows laid out again as its tables, from its gold records: for the seeds
+    whose text export flattened the tables (no tab-separated rows to print)."""
+    document, *rows = table_gold(prefix, "")
+    out = []
+    for kind, header in (("indicator", INDICATOR_HEADER), ("task", TASK_HEADER)):
+        table, group = [[h.format(year=document["plan_year"]) for h in header]], None
+        for r in (r for r in rows if r["type"] == kind):
+            if r.get("group") and r["group"] != group:
+                group = r["group"]
+                numeral, _, title = group.partition(" ")
+                table.append([numeral, title] + [""] * (len(header) - 2))
+            if kind == "indicator":
+                cells = [r.get("unit_raw") or "", r.get("target_raw") or "", r.get("lead_agency") or ""]
+                table.append([r.get("code") or "", r["name"], *cells])
+            else:
+                partners = ", ".join(r.get("coordinating_agencies") or [])
+                cells = [r.get("lead_agency") or "", partners, r.get("output") or "", r.get("deadline_raw") or ""]
+                table.append([r.get("code") or "", r["title"], *cells])
+        if len(table) > 1:
+            out.append(TableItem([table]))
+    return out
+
+
 def seed_table_scan(prefix: str, folder: Path, scanner: Scanner, ruled: bool = True) -> Path:
     """The seed's tables printed as a PDF (vertically centred headers) and scanned by `scanner`."""
-    text_pdf = render_pdf(folder / f"{prefix}_tables.pdf", seed_tables(prefix), ruled=ruled, centred=True)
+    tables = seed_tables(prefix) or gold_tables(prefix)
+    text_pdf = render_pdf(folder / f"{prefix}_tables.pdf", tables, ruled=ruled, centred=True)
     name = f"{prefix}_{scanner.dpi}dpi{'_skew' if scanner.skew else ''}{'_side' if scanner.sideways else ''}.pdf"
     path = scan_pdf(text_pdf, folder / name, scanner)
     text_pdf.unlink()
