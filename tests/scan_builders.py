@@ -61,7 +61,7 @@ def scan_pdf(text_pdf: Path, path: Path, scanner: Scanner) -> Path:
             image.save(buf, format="PNG")
         new = out.new_page(width=width, height=height)
         new.insert_image(new.rect, stream=buf.getvalue())
-    out.save(path)
+    out.save(path, deflate=True, garbage=3)
     return path
 
 
