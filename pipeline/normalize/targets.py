@@ -262,8 +262,8 @@ def _single(t: _Text, hit: _AHit | None, lo: int, hi: int, unit_raw: str | None)
     tail = t.orig(hit.end, hi)
     tail = re.sub(r"\(?\s*(?:đến\s+|den\s+|trong\s+)?(?:năm|nam)\s+(?:19|20)\d\d\s*\)?", " ", tail, flags=re.I)
     tail = _clean_words(tail)
-    if tail:
-        words = fold(tail).split()
+    words = fold(tail).split() if tail else []  # OCR debris can be a tail that folds to nothing
+    if words:
         if unit == "percent" and not unit_base and len(words) <= 4 and words[0] not in _CONNECTORS:
             if not re.search(r"[0-9]", tail):
                 unit_base = tail
