@@ -4,7 +4,7 @@ Skew: the angle at which the rows of ink line up best (the variance of the
 projection profile is highest when text lines and rules are horizontal), searched
 over ±5° on a reduced image. Quarter turns: a sideways page has its blank gutters
 between lines running down the page, not across, which the same profiles show
-at no cost; Tesseract's orientation detection (`--psm 0`, osd.traineddata) then
+(rules left out) at no cost; Tesseract's orientation detection (`--psm 0`, osd.traineddata) then
 tells 90 from 270, and 180 when the upright reading is poor.
 """
 
@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 
 import numpy as np
+
+from pipeline.readers import image_grid
 
 MAX_SKEW = 5.0  # degrees
 WORK_DPI = 75  # resolution of the reduced image the profiles are computed on
@@ -32,17 +34,21 @@ def skew_angle(gray: np.ndarray, dpi: int) -> float:
 
 def is_sideways(gray: np.ndarray, dpi: int) -> bool:
     """Lines of ink run down the page rather than across: the column profile is the sharper one."""
-    ys, xs = _ink(gray, dpi)
+    ys, xs = _ink(gray, dpi, text_only=True)
     if len(ys) < 50:
         return False
     return _sharpness(xs, ys, 0.0) > 1.5 * _sharpness(ys, xs, 0.0)
 
 
-def _ink(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
-    """Coordinates of dark pixels on the image reduced to WORK_DPI."""
+def _ink(gray: np.ndarray, dpi: int, text_only: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Coordinates of dark pixels on the image reduced to WORK_DPI; `text_only` leaves out table rules
+    (a page of tall column rules would otherwise look like lines running down the page)."""
     step = max(1, dpi // WORK_DPI)
-    small = gray[::step, ::step]
-    ys, xs = np.nonzero(small < 128)
+    dark = gray[::step, ::step] < 128
+    if text_only:
+        length = max(8, dpi // step // 5)
+        dark &= ~(image_grid.long_runs(dark, length) | image_grid.long_runs(dark.T, length).T)
+    ys, xs = np.nonzero(dark)
     return ys.astype(np.float64), xs.astype(np.float64)
 
 
