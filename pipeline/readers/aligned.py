@@ -78,15 +78,16 @@ def find_tables(words: list[Word], page: int | None, min_cols: int = 3) -> list[
         while end + 1 < len(rows) and rows[end + 1][0].bbox[1] - max(s.bbox[3] for s in rows[end]) < height * 3:
             end += 1
         xs = _columns(rows[k : end + 1], height, min_cols)
+        start = k  # the scan always moves past it: stepping back over tails must not loop
         while k > 0 and _tail_of_row(rows[k - 1], rows[k], xs, height):
             k -= 1  # wrapped lines of a row cut by the page break, above the first full row
         block = rows[k : end + 1]
         table = _grid(block, page, height, min_cols)
         if table is None:
-            k += 1
+            k = start + 1
             continue
         found.append(table)
-        k += _rows_used(block, table)
+        k = max(start + 1, k + _rows_used(block, table))
     return found
 
 
