@@ -13,11 +13,14 @@ import os
 import statistics
 from functools import cache
 
+import numpy as np
+
 from pipeline.config import Limits
 from pipeline.model import Document, Page
 from pipeline.readers import aligned, ocr_symbols, orientation, page_image, scan_tables
 
 LOW_CONFIDENCE = 60.0
+MIN_INK = 0.0005  # share of dark pixels left around a page's tables below which there is nothing to read
 _RULE_CHARS = set("|_—–-=~[](){}!/\\'‘’\"“”.,:;")
 
 
@@ -120,7 +123,10 @@ def read_image(prepared: page_image.PageImage, lang: str, number: int):
     of the page with those tables whitened."""
     ruled, table_confidences = scan_tables.ruled_tables(prepared, number, lang)
     scan_tables.blank(prepared, [t.bbox for t in ruled])
-    words, lines, confidences = ocr_words(prepared, lang)
+    if ruled and np.count_nonzero(prepared.pixels < 128) < MIN_INK * prepared.pixels.size:
+        words, lines, confidences = [], [], []  # nothing but specks around the tables: no page pass
+    else:
+        words, lines, confidences = ocr_words(prepared, lang)
     confidences += table_confidences
     return ruled, words, lines, (statistics.fmean(confidences) if confidences else None)
 
