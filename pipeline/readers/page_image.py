@@ -60,8 +60,9 @@ def straighten(image, dpi: int) -> PageImage:
 
     gray = np.asarray(image)
     turned = 0
-    if orientation.is_sideways(gray, dpi):
-        turned = orientation.osd_rotation(image) or 90
+    if orientation.is_sideways(gray, dpi):  # a hint; Tesseract's OSD decides (0 keeps it upright)
+        found = orientation.osd_rotation(image)
+        turned = 90 if found is None else found
         if turned in (90, 270):
             image = image.rotate(-turned, expand=True, fillcolor=255)
         else:
