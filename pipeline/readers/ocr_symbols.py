@@ -83,10 +83,16 @@ def glyph_sign(ink: np.ndarray) -> str | None:
     glyph = glyph[rows[0] : rows[-1] + 1]
     width = glyph.shape[1]
     full = glyph.sum(axis=1) >= 0.7 * width
-    bar = len(full) - (np.flatnonzero(~full)[-1] + 1) if not full.all() else len(full)
-    if not bar or bar > 0.35 * len(full):
-        return None  # no flat bar at the foot ('>', digits), or all bar ('=', a blot)
-    upper = glyph[: len(full) - bar]
+    rows_full = np.flatnonzero(full)
+    if not len(rows_full) or len(full) - 1 - rows_full[-1] > 1:
+        return None  # no flat bar at the foot ('>', digits); a blurred last row is allowed
+    start = rows_full[-1]
+    while start > 0 and full[start - 1]:
+        start -= 1
+    bar = rows_full[-1] - start + 1
+    if bar > 0.35 * len(full) or start == 0:
+        return None  # all bar ('=', a blot)
+    upper = glyph[:start]
     upper = upper[: np.flatnonzero(upper.any(axis=1))[-1] + 1]
     if len(upper) < 2 * bar:
         return None

@@ -33,7 +33,7 @@ def read_sign(pixels: np.ndarray, text: str, box: list[int], uncertain: list[str
     """`text` with a misread comparison sign corrected from its glyph (the box grown down a little
     so the bar of a '≥' is inside); an unresolved one is added to `uncertain`."""
     left, top, width, height = box
-    patch = pixels[top : top + height + height // 4 + 1, left : left + width]
+    patch = pixels[top : top + height + height * 3 // 5 + 1, left : left + width]
     fixed, unclear = ocr_symbols.resolve(text, patch)
     if unclear:
         uncertain.append(text)
