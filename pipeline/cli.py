@@ -1,14 +1,17 @@
-"""Command line: `python -m pipeline run|schema|eval|compare ...`.
+"""Command line: `python -m pipeline run|schema|eval|compare|report|export ...`.
 
-Exit codes: 0 every document processed, 1 some failed or were skipped (the rest are written),
-2 usage error.
+Exit codes: 0 every document processed, 1 some failed or were skipped (the rest are written) or none
+could be read (the previous outputs are kept), 2 usage error (one line; nothing written), 3 the run
+could not finish, e.g. disk full (the previous outputs are kept).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import math
 import sys
+import traceback
 from pathlib import Path
 
 from rich.console import Console
@@ -30,6 +33,7 @@ def _limits(args: argparse.Namespace) -> Limits:
         max_bytes=int(args.max_mb * 1024 * 1024),
         max_pages=args.max_pages,
         max_seconds=args.max_seconds,
+        max_memory_bytes=int(args.max_memory_mb * 1024 * 1024),
         ocr=not args.no_ocr,
     )
 
@@ -40,30 +44,54 @@ def _console() -> Console:
     return console if console.is_terminal else Console(stderr=True, width=120)
 
 
+class UserError(Exception):
+    """A mistake in the command line: one line on stderr, exit 2, nothing written."""
+
+
+MAX_JOBS = 512  # beyond this --jobs is a typo, not a machine
+
+
+def _check_run_args(args: argparse.Namespace) -> None:
+    numbers = {"--max-seconds": args.max_seconds, "--max-mb": args.max_mb, "--max-memory-mb": args.max_memory_mb}
+    for name, value in numbers.items():
+        if not (math.isfinite(value) and value > 0):
+            raise UserError(f"{name} must be a positive finite number, not {value}")
+    if args.max_pages < 1:
+        raise UserError("--max-pages must be at least 1")
+    if not 1 <= args.jobs <= MAX_JOBS:
+        raise UserError(f"--jobs must be between 1 and {MAX_JOBS}, not {args.jobs}")
+    if args.scheduler and args.executor != "dask":
+        raise UserError("--scheduler needs --executor dask")
+    if args.executor == "dask" and importlib.util.find_spec("distributed") is None:
+        raise UserError("--executor dask needs Dask: pip install 'plan57-pipeline[dask]'")
+    out = args.out.resolve()
+    if out == Path(out.anchor):
+        raise UserError(f"--out {args.out} is the root folder: give a folder for this run's outputs")
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {args.out} is a file, not a folder")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    from pipeline.batch import run_batch
     from pipeline.config import RunConfig
-    from pipeline.run import collect_inputs, run_batch
+    from pipeline.inputs import find_inputs
 
     console = _console()
-    paths = collect_inputs(args.inputs or [DEFAULT_INPUT])
-    if not paths:
-        console.print(f"[red]No input files found in {', '.join(map(str, args.inputs or [DEFAULT_INPUT]))}[/red]")
-        return 2
-    if args.jobs < 1 or args.max_seconds <= 0 or args.max_pages < 1 or args.max_mb <= 0:
-        console.print("[red]--jobs, --max-pages, --max-seconds and --max-mb must be positive[/red]")
-        return 2
-    if args.scheduler and args.executor != "dask":
-        console.print("[red]--scheduler needs --executor dask[/red]")
-        return 2
-    if args.executor == "dask" and importlib.util.find_spec("distributed") is None:
-        console.print("[red]--executor dask needs Dask: pip install 'plan57-pipeline[dask]'[/red]")
-        return 2
+    _check_run_args(args)
+    roots = args.inputs or [DEFAULT_INPUT]
+    found = find_inputs(roots, args.follow_symlinks)
+    if not found.files and not found.rejected:
+        where = ", ".join(map(str, found.missing or roots))
+        raise UserError(f"no input files found in {where}; the outputs in {args.out} are untouched")
+    paths = found.to_read()
     config = RunConfig(
         limits=_limits(args),
         jobs=args.jobs,
         executor=args.executor,
         scheduler=args.scheduler,
         incremental=args.incremental,
+        force=args.force,
+        wait=args.wait,
     )
     show = console.is_terminal and not args.quiet
     with Progress(
@@ -74,9 +102,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         console=console,
         disable=not show,
     ) as bar:
-        task = bar.add_task("documents", total=len(paths))
+        task = bar.add_task("documents", total=len(paths) + len(found.rejected))
         result = run_batch(
-            paths, args.out, config, args.decisions, progress=lambda s: bar.advance(task, 1 + len(s.other_files))
+            paths,
+            args.out,
+            config,
+            args.decisions,
+            progress=lambda s: bar.advance(task, 1 + len(s.other_files)),
+            rejected=found.rejected,
         )
     linked = result.linked
     if linked is not None:
@@ -88,7 +121,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         _summary(console, result.documents)
         if linked is not None:
             console.print(f"Linking: {len(linked.review)} items to review (review.csv)")
-        console.print(f"Wrote {', '.join(p.name for p in result.written.values())} to {args.out}")
+    if result.kept:
+        console.print(
+            f"[red]No document could be read: the previous outputs in {escape(str(args.out))} are kept "
+            "(--force to replace them anyway)[/red]",
+            soft_wrap=True,
+        )
+        return 1
+    if not args.quiet:
+        console.print(f"Wrote {', '.join(p.name for p in result.written.values())} to {escape(str(args.out))}")
     return 0 if all(d.status == "ok" for d in result.documents) else 1
 
 
@@ -123,16 +164,26 @@ def _summary(console: Console, documents) -> None:
             console.print(f"[yellow]note[/yellow] {escape(d.source_file)}: {escape(note)}", soft_wrap=True)
 
 
+def _dataset(pred: Path) -> Path:
+    """The dataset in use in a run's output folder: one version, read consistently even while a run switches."""
+    from pipeline.commit import current_dir
+
+    folder = current_dir(pred)
+    if folder is None or not (folder / "indicators.parquet").exists():
+        raise UserError(f"no outputs in {pred}: run `python -m pipeline run` first")
+    return folder
+
+
 def cmd_report(args: argparse.Namespace) -> int:
+    from pipeline.reference import ReferenceFileError
     from pipeline.report import write_report
 
-    if not (args.pred / "indicators.parquet").exists():
-        Console(stderr=True).print(f"[red]No outputs in {args.pred}: run `python -m pipeline run` first[/red]")
-        return 2
     if args.reference and not args.reference.exists():
-        Console(stderr=True).print(f"[red]Reference targets file not found: {args.reference}[/red]")
-        return 2
-    path = write_report(args.pred, args.out, args.reference)
+        raise UserError(f"reference targets file not found: {args.reference}")
+    try:
+        path = write_report(_dataset(args.pred), args.out, args.reference)
+    except ReferenceFileError as exc:
+        raise UserError(str(exc)) from None
     Console(stderr=True).print(f"Wrote {path}")
     return 0
 
@@ -172,34 +223,36 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    import pandas as pd
-
-    from pipeline.link.catalog import Catalog
-    from pipeline.link.compare import comparison_rows, wide_table
-    from pipeline.outputs import to_table, write_csv, write_parquet
+    from pipeline import commit
+    from pipeline.export import build_comparison, write_comparison, write_xlsx
 
     console = Console(stderr=True)
-    try:
-        indicators = pd.read_parquet(args.pred / "indicators.parquet")
-        documents = pd.read_parquet(args.pred / "documents.parquet")
-    except FileNotFoundError as exc:
-        console.print(f"[red]{exc}: run `python -m pipeline run` first[/red]")
-        return 2
-    cat_path = args.pred / "catalog.parquet"
-    catalog = pd.read_parquet(cat_path) if cat_path.exists() else pd.DataFrame(Catalog.load().rows())
-    rows = comparison_rows(indicators, documents, catalog, args.year)
-    out = args.out or args.pred
-    table = to_table("comparison", rows)
-    write_parquet(table, out / "comparison.parquet")
-    write_csv(table.to_pandas(), out / "comparison.csv")
-    write_csv(wide_table(rows), out / "comparison_wide.csv")
+    dataset = _dataset(args.pred)
+    cmp = build_comparison(dataset, args.year)
+    if args.out:
+        written = write_comparison(cmp, args.out)
+    else:  # beside the run's outputs, in the version they were computed from
+        with commit.OutputLock(args.pred):
+            written = commit.add_to_current(args.pred, lambda folder: write_comparison(cmp, folder))
+    if args.xlsx:
+        written.append(write_xlsx(dataset, args.xlsx, args.year))
+    rows = cmp.rows
     targets = [r for r in rows if r["status"] == "target"]
+    roles = cmp.plans["role"].value_counts().to_dict() if not cmp.plans.empty else {}
     console.print(
         f"{len(targets)} targets for {len({r['indicator_id'] for r in targets})} indicators in "
-        f"{len({r['commune'] for r in rows})} communes ({args.year}); "
-        f"{len(rows) - len(targets)} indicator x commune gaps. Wrote comparison.parquet, comparison.csv, "
-        f"comparison_wide.csv to {out}"
+        f"{len({r['commune_key'] for r in rows})} communes ({args.year or 'all years'}); "
+        f"{len(rows) - len(targets)} indicator x commune gaps; plans: {roles.get('current', 0)} current, "
+        f"{roles.get('superseded', 0)} superseded, {roles.get('duplicate', 0)} duplicate files. "
+        f"Wrote {', '.join(p.name for p in written)}"
     )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pipeline.export import write_xlsx
+
+    Console(stderr=True).print(f"Wrote {write_xlsx(_dataset(args.pred), args.xlsx, args.year)}")
     return 0
 
 
@@ -233,6 +286,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep the previous rows of documents unchanged since the last run in --out (same content and pipeline)",
     )
     run.add_argument(
+        "--max-memory-mb",
+        type=float,
+        default=_DEFAULTS.max_memory_bytes / 1024 / 1024,
+        help="per-worker memory (address space) limit in MB",
+    )
+    run.add_argument(
+        "--follow-symlinks", action="store_true", help="follow links in input folders even to files outside them"
+    )
+    run.add_argument("--force", action="store_true", help="replace the outputs even when no document could be read")
+    run.add_argument("--wait", action="store_true", help="wait for another run writing --out instead of stopping")
+    run.add_argument(
         "--decisions", type=Path, default=None, help="analyst link decisions (default: <out>/decisions.csv if present)"
     )
     run.set_defaults(func=cmd_run)
@@ -247,9 +311,10 @@ def build_parser() -> argparse.ArgumentParser:
     ev.set_defaults(func=cmd_eval)
 
     cmp = sub.add_parser("compare", help="indicator x commune table of targets for one year (Parquet and CSV)")
-    cmp.add_argument("--year", type=int, required=True, help="target year to compare, e.g. 2026")
+    cmp.add_argument("--year", type=int, default=None, help="target year to compare, e.g. 2026 (default: every year)")
     cmp.add_argument("--pred", type=Path, default=DEFAULT_OUTPUT, help=f"run output folder (default: {DEFAULT_OUTPUT})")
     cmp.add_argument("--out", type=Path, default=None, help="where to write the comparison (default: --pred)")
+    cmp.add_argument("--xlsx", type=Path, default=None, help="also write an Excel workbook of every table here")
     cmp.set_defaults(func=cmd_compare)
 
     rep = sub.add_parser("report", help="self-contained HTML report comparing communes' targets (for the province)")
@@ -259,9 +324,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--reference",
         type=Path,
         default=None,
-        help="CSV of the province's own targets: indicator_id,year,comparator,value",
+        help="CSV of the province's own targets (',' or ';'; template: pipeline/resources/reference_template.csv)",
     )
     rep.set_defaults(func=cmd_report)
+
+    exp = sub.add_parser("export", help="one Excel workbook: a sheet per table and the commune comparison")
+    exp.add_argument("--pred", type=Path, default=DEFAULT_OUTPUT, help=f"run output folder (default: {DEFAULT_OUTPUT})")
+    exp.add_argument("--xlsx", type=Path, default=Path("plan57.xlsx"), help="workbook to write (default: plan57.xlsx)")
+    exp.add_argument("--year", type=int, default=None, help="compare one target year only (default: every year)")
+    exp.set_defaults(func=cmd_export)
+    for command in sub.choices.values():
+        command.add_argument("--verbose", action="store_true", help="full traceback on errors")
     return parser
 
 
@@ -271,4 +344,26 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        kept = f"; the previous outputs in {args.out} are kept" if args.command == "run" else ""
+        Console(stderr=True, width=10_000).print(f"interrupted{escape(kept)}", soft_wrap=True)
+        return 130
+    except Exception as exc:  # one line each; the traceback only on request
+        from pipeline.batch import NoInput
+        from pipeline.commit import OutputBusy
+        from pipeline.executors import SchedulerUnreachable
+
+        console = Console(stderr=True, width=10_000)
+        if getattr(args, "verbose", False):
+            console.print(escape(traceback.format_exc()), end="")
+        if isinstance(exc, (UserError, OutputBusy, NoInput, SchedulerUnreachable)):
+            console.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
+            return 2
+        out = getattr(args, "out", None)
+        kept = f"; the previous outputs in {out} are kept" if args.command == "run" else ""
+        kind = "I/O error" if isinstance(exc, OSError) else f"internal error ({type(exc).__name__})"
+        hint = "" if getattr(args, "verbose", False) else " (--verbose for details)"
+        console.print(f"[red]error:[/red] {kind}: {escape(str(exc))}{escape(kept)}{hint}", soft_wrap=True)
+        return 3

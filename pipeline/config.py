@@ -14,6 +14,14 @@ class Limits:
     max_seconds: float = 300.0
     # Uncompressed size allowed for a DOCX package (zip-bomb guard).
     max_unzipped_bytes: int = 200 * 1024 * 1024
+    # Uncompressed size of a DOCX's document.xml: parsed in memory at ~20x its size.
+    max_docx_xml_bytes: int = 40 * 1024 * 1024
+    # Address space of a worker process (RLIMIT_AS): a document needing more fails alone.
+    max_memory_bytes: int = 4 * 1024 * 1024 * 1024
+    # Pixels of one rendered page (OCR); a page over it is not rasterised (A4 at 300 dpi is ~8.7 million).
+    max_page_pixels: int = 40_000_000
+    # Hard limit per PDF page (within max_seconds): a page over it is reported, the others are read.
+    max_page_seconds: float = 120.0
     ocr: bool = True
     ocr_language: str = "vie"
 
@@ -35,5 +43,7 @@ class RunConfig:
     executor: str = "local"  # local (processes on this machine) | dask
     scheduler: str | None = None  # Dask scheduler address; None = a LocalCluster
     incremental: bool = False  # reuse the previous rows of unchanged documents
+    force: bool = False  # replace the outputs even when no document could be read
+    wait: bool = False  # wait for another run writing the same output folder instead of stopping
     # Rows buffered per output table before a Parquet row group is written.
     row_group_rows: int = 10_000

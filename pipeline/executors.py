@@ -14,8 +14,11 @@ documents are retried one at a time, so only the one that crashes it again is re
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import inspect
 import multiprocessing
+import os
+import resource
 import signal
 import sys
 import threading
@@ -24,47 +27,59 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any
 
 from pipeline.config import Limits
 
 # Extra seconds the parent waits beyond the worker's own alarm before it kills the worker.
 GRACE_SECONDS = 10.0
+PR_SET_PDEATHSIG = 1
+IN_WORKER = False  # set in pool workers by their initializer
+SCHEDULER_TIMEOUT = "20s"  # to connect to a given Dask scheduler
 
 Work = Callable[[Any, Limits], Any]
 Fail = Callable[[Any, str, str], Any]  # (job, message, code) -> outcome
+
+
+class SchedulerUnreachable(Exception):
+    """The given Dask scheduler does not answer (a user error: wrong address, cluster down)."""
 
 
 class DocumentTimeout(BaseException):
     """A document exceeded its time limit. A BaseException, so a stage's `except Exception` cannot swallow it."""
 
 
-def call_with_deadline(seconds: float, fn, *args):
-    """fn(*args), interrupted by DocumentTimeout after `seconds` (main thread only; elsewhere unbounded)."""
+def call_with_deadline(seconds: float, fn, *args, timeout: type[BaseException] = DocumentTimeout):
+    """fn(*args), interrupted by `timeout` after `seconds` (main thread only; elsewhere unbounded).
+
+    Nests: inside an enclosing deadline that comes first, that one applies; else the enclosing timer
+    is resumed with its remaining time when fn returns (e.g. a page limit within a document limit)."""
     usable = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if not usable:
         return fn(*args)
+    outer, _ = signal.getitimer(signal.ITIMER_REAL)
+    if outer and outer <= seconds:
+        return fn(*args)
 
     def _expired(signum, frame):
-        raise DocumentTimeout(f"over the limit of {seconds:g} s")
+        raise timeout(f"over the limit of {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, _expired)
+    started = time.monotonic()
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         return fn(*args)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer:
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 1e-3))
 
 
 def hard_deadline(limits: Limits) -> float:
     """Seconds after submission when the parent gives up on a document: one wait in line, one run, grace."""
     return 2 * limits.max_seconds + GRACE_SECONDS
-
-
-def run_serial(jobs: Iterable, work: Work, limits: Limits) -> Iterator[tuple[Any, Any]]:
-    for job in jobs:
-        yield job, work(job, limits)
 
 
 def _mp_context():
@@ -91,6 +106,43 @@ def preload() -> None:
                     obj()
 
 
+def limit_worker(limits: Limits) -> None:
+    """Worker initializer: a cap on the address space, so a runaway document raises MemoryError (or
+    crashes its worker) instead of exhausting the machine; and death with the parent."""
+    with contextlib.suppress(ValueError, OSError):
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = limits.max_memory_bytes if hard == resource.RLIM_INFINITY else min(hard, limits.max_memory_bytes)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    die_with_parent()
+    global IN_WORKER
+    IN_WORKER = True
+
+
+def kill_children() -> None:
+    """SIGKILL to the child processes of this worker (e.g. a Tesseract left running by an interrupted page),
+    then reaps them. Only in a pool worker: elsewhere the children are not ours to kill."""
+    if not IN_WORKER:
+        return
+    me = os.getpid()
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            if int(stat_file.read_text().rsplit(")", 1)[1].split()[1]) == me:
+                pid = int(stat_file.parent.name)
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+
+
+def die_with_parent() -> None:
+    """Linux: this process gets SIGKILL when its parent dies (no orphan keeps running after a kill)."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _pool(n_jobs: int, limits: Limits) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(n_jobs, mp_context=_mp_context(), initializer=limit_worker, initargs=(limits,))
+
+
 def run_processes(jobs: Iterable, work: Work, fail: Fail, limits: Limits, n_jobs: int) -> Iterator[tuple[Any, Any]]:
     pending = deque(jobs)
     if _mp_context().get_start_method() == "fork":
@@ -98,7 +150,7 @@ def run_processes(jobs: Iterable, work: Work, fail: Fail, limits: Limits, n_jobs
     suspects: deque = deque()  # jobs in flight when a worker crashed: retried alone
     window = 2 * n_jobs
     deadline = hard_deadline(limits)
-    pool = ProcessPoolExecutor(n_jobs, mp_context=_mp_context())
+    pool = _pool(n_jobs, limits)
     inflight: dict[Future, tuple[Any, float, bool]] = {}  # future -> (job, submitted, alone)
     try:
         while pending or suspects or inflight:
@@ -108,7 +160,14 @@ def run_processes(jobs: Iterable, work: Work, fail: Fail, limits: Limits, n_jobs
             alone_running = any(alone for _, _, alone in inflight.values())
             while pending and not suspects and not alone_running and len(inflight) < window:
                 job = pending.popleft()
-                inflight[pool.submit(work, job, limits)] = (job, time.monotonic(), False)
+                try:
+                    inflight[pool.submit(work, job, limits)] = (job, time.monotonic(), False)
+                except BrokenProcessPool:  # a worker just died: its futures report it below
+                    pending.appendleft(job)
+                    if not inflight:  # nothing left to report it: start afresh
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        pool = _pool(n_jobs, limits)
+                    break
             done, _ = wait(inflight, timeout=1.0, return_when=FIRST_COMPLETED)
             broken = []
             for fut in done:
@@ -138,7 +197,7 @@ def run_processes(jobs: Iterable, work: Work, fail: Fail, limits: Limits, n_jobs
             else:  # innocent documents in flight beside the stuck one: run them again
                 pending.extendleft(reversed([job for job, _, _ in inflight.values()]))
             inflight.clear()
-            pool = ProcessPoolExecutor(n_jobs, mp_context=_mp_context())
+            pool = _pool(n_jobs, limits)
     finally:
         if inflight:
             _kill(pool)
@@ -167,7 +226,10 @@ def run_dask(
 
     cluster = None
     if scheduler:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise SchedulerUnreachable(f"the Dask scheduler {scheduler} cannot be reached: {exc}") from None
     else:
         cluster = LocalCluster(n_workers=n_jobs, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)

@@ -3,7 +3,9 @@
 A document is unchanged when its content hash is in the previous `documents.parquet` with
 status ok, and the pipeline is unchanged: same version and same fingerprint (a hash of the
 package's code and resources plus the settings that change outputs), stored in the file's
-Parquet metadata. Anything else is processed again, including documents that failed before.
+Parquet metadata. Anything else is processed again, including documents that failed before, and
+documents without diacritics: the linker rewrote their indicator names, so their stored rows are
+not what the reader produced and would link differently.
 """
 
 from __future__ import annotations
@@ -38,21 +40,27 @@ def fingerprint(limits: Limits) -> str:
     return hashlib.sha256(f"{_code_hash()}|{settings}".encode()).hexdigest()[:32]
 
 
-def previous_documents(out_dir: Path, fp: str) -> dict[str, str]:
-    """sha256 -> doc_id of the documents a previous run with the same pipeline processed successfully."""
-    path = Path(out_dir) / "documents.parquet"
+def previous_documents(dataset: Path, fp: str) -> dict[str, str]:
+    """sha256 -> doc_id of the documents a previous run with the same pipeline processed successfully
+    (`dataset`: the folder of the current version, `pipeline.commit.current_dir`)."""
+    path = Path(dataset) / "documents.parquet"
     if not path.exists():
         return {}
     try:
         if (pq.read_schema(path).metadata or {}).get(FINGERPRINT_KEY) != fp.encode():
             return {}
-        docs = pq.read_table(path, columns=["doc_id", "sha256", "status", "pipeline_version"]).to_pylist()
+        columns = ["doc_id", "sha256", "status", "pipeline_version", "diacritics_stripped"]
+        docs = pq.read_table(path, columns=columns).to_pylist()
     except (OSError, pa.ArrowException):  # unreadable or older layout: process everything
         return {}
-    return {d["sha256"]: d["doc_id"] for d in docs if d["status"] == "ok" and d["pipeline_version"] == __version__}
+    return {
+        d["sha256"]: d["doc_id"]
+        for d in docs
+        if d["status"] == "ok" and d["pipeline_version"] == __version__ and not d["diacritics_stripped"]
+    }
 
 
-def reuse_queries(out_dir: Path, tables: list[str]) -> dict[str, str]:
+def reuse_queries(dataset: Path, tables: list[str]) -> dict[str, str]:
     """Per table, a DuckDB query for the previous rows of the documents in the registered view `reused`
     (doc_id, source_file, other_files), renamed to their current paths, in their previous order.
 
@@ -60,7 +68,7 @@ def reuse_queries(out_dir: Path, tables: list[str]) -> dict[str, str]:
     """
     queries = {}
     for table in tables:
-        path = Path(out_dir) / f"{table}.parquet"
+        path = Path(dataset) / f"{table}.parquet"
         if not path.exists():
             continue
         renamed = "source_file, other_files" if table == "documents" else "source_file"

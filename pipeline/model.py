@@ -78,8 +78,21 @@ class Row:
 
 
 @dataclass(slots=True)
+class Column:
+    """A table column: its merged title and the role the column model gave it (extract/columns.py)."""
+
+    index: int
+    title: str
+    role: str | None = (
+        None  # code | name | unit | target | result | year | past | lead | … (resources/column_roles.csv)
+    )
+    year: int | None = None  # the year of a `year` (or `past`) column
+
+
+@dataclass(slots=True)
 class Table:
-    """A table block. `header` is the column titles once; repeats are dropped."""
+    """A table block. `header` is the column titles once (a multi-row band merged per column);
+    repeats are dropped. `columns` carries each column's role, `header_rows` the band as printed."""
 
     index: int
     header: list[str]
@@ -91,6 +104,8 @@ class Table:
     kind: str = "unknown"  # indicator | task | unknown
     label: str | None = None  # e.g. "Phụ lục I"
     section: str | None = None  # numbering of the enclosing heading, e.g. "II.2"
+    columns: list[Column] = field(default_factory=list)  # roles from the column model, set by find_tables
+    header_rows: list[list[str]] = field(default_factory=list)  # the header band before merging, when known
 
     def where(self) -> dict:
         """Provenance keywords for a diagnostic about this table."""
@@ -126,6 +141,8 @@ class Diagnostic:
 class Metadata:
     commune: str | None = None
     province: str | None = None
+    level: str | None = None  # issuing level: xa | phuong | thi_tran | huyen | thi_xa | quan | thanh_pho | tinh
+    district: str | None = None
     doc_number: str | None = None
     issue_date: date | None = None
     signer: str | None = None
@@ -160,6 +177,7 @@ class Indicator:
     indicator_name: str | None = None
     link_score: float | None = None
     link_method: str | None = None
+    sentence: str | None = None  # prose targets: the sentence the target was read from
 
 
 @dataclass(slots=True)

@@ -3,8 +3,8 @@
 Each file is written to a temporary name in the same folder and renamed over the
 target (`os.replace` is atomic on POSIX within one filesystem), so a reader sees
 either the previous complete file or the new complete file. A batch run writes
-all its tables to a staging folder first (`StagedOutputs`) and renames them into
-place only once every table is complete.
+all its tables to a new version folder (`StagedOutputs`), which `pipeline.commit`
+makes current in one atomic step once every table is complete.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import pyarrow.parquet as pq
 from pipeline.schema import schema
 
 ORDER = "_ord"  # staging-only column: a row's position within its document
-STAGING_PREFIX = ".staging-"
 
 
 def to_table(name: str, rows: Iterable[dict]) -> pa.Table:
@@ -59,7 +58,7 @@ def write_parquet(table: pa.Table, path: Path) -> None:
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    atomic_write(Path(path), lambda tmp: frame.to_csv(tmp, index=False))
+    atomic_write(Path(path), lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8-sig"))  # BOM: Excel reads UTF-8
 
 
 def write_rows(name: str, rows: Iterable[dict], out_dir: Path) -> Path:
@@ -81,22 +80,18 @@ def sql_path(path: Path) -> str:
 
 
 class StagedOutputs:
-    """Streams a run's rows to Parquet in a staging folder, then moves the finished tables into place.
+    """Streams a run's rows to Parquet in a new version folder, then leaves only the finished tables there.
 
     Rows arrive one document at a time, in any order (parallel workers), and are appended as row
     groups to `<table>.part.parquet`, so memory holds at most `row_group_rows` rows per table.
     `sorted_tables` sorts a table by (source_file, position in the document) out of core with
     DuckDB, so the outputs are identical whatever the completion order; `write_final` writes it
-    with the schema's column descriptions; `commit` renames every finished file over the previous
-    outputs. A run killed before `commit` leaves the previous outputs untouched (the next run
-    removes its staging folder).
+    with the schema's column descriptions; `finish` removes the working files. Nothing here is
+    visible to readers until `pipeline.commit.publish` makes the folder current.
     """
 
-    def __init__(self, out_dir: Path, tables: Iterable[str], row_group_rows: int = 10_000):
-        self.out_dir = Path(out_dir)
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        _clean_stale_staging(self.out_dir)
-        self.staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=self.out_dir))
+    def __init__(self, staging: Path, tables: Iterable[str], row_group_rows: int = 10_000):
+        self.staging = Path(staging)
         self.tables = list(tables)
         self.row_group_rows = row_group_rows
         self._buffers: dict[str, list[dict]] = {t: [] for t in self.tables}
@@ -192,27 +187,12 @@ class StagedOutputs:
                 writer.write_table(sch.empty_table())
         return path
 
-    def commit(self) -> dict[str, Path]:
-        """Moves every finished file into the output folder, documents.parquet last; returns them by name."""
+    def finish(self) -> None:
+        """Closes everything and removes the working files, leaving the finished tables."""
         self.close()
-        files = [
-            p
-            for p in self.staging.iterdir()
-            if p.is_file() and not p.name.endswith(".part.parquet") and not p.name.startswith(".")
-        ]
-        moved = {}
-        for path in sorted(files, key=lambda p: (p.name == "documents.parquet", p.name)):
-            with open(path, "rb") as fh:
-                os.fsync(fh.fileno())
-            target = self.out_dir / path.name
-            os.replace(path, target)
-            moved[path.stem if path.suffix == ".parquet" else path.name] = target
-        with contextlib.suppress(OSError):
-            fd = os.open(self.out_dir, os.O_RDONLY)
-            os.fsync(fd)
-            os.close(fd)
-        self.abort()
-        return moved
+        for path in self.staging.iterdir():
+            if path.name.endswith(".part.parquet") or path.name.startswith("duckdb.tmp"):
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
 
     def close(self) -> None:
         for writer in self._writers.values():
@@ -226,22 +206,3 @@ class StagedOutputs:
     def abort(self) -> None:
         self.close()
         shutil.rmtree(self.staging, ignore_errors=True)
-
-
-def _clean_stale_staging(out_dir: Path) -> None:
-    """Removes staging folders of killed runs; a live run's folder (its pid is alive) is left alone."""
-    for folder in out_dir.glob(f"{STAGING_PREFIX}*"):
-        pid = folder.name.removeprefix(STAGING_PREFIX).split("-")[0]
-        if pid.isdigit() and _alive(int(pid)):
-            continue
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -6,6 +6,7 @@ from dataclasses import asdict
 
 from pipeline import __version__
 from pipeline.extract.headings import heading_path
+from pipeline.link.communes import commune_key
 from pipeline.model import Document
 
 
@@ -32,6 +33,7 @@ def document_row(doc: Document, status: str = "ok", error: str | None = None, se
         "ocr_confidence": sum(conf) / len(conf) if conf else None,
         "diacritics_stripped": doc.diacritics_stripped,
         **meta,
+        "commune_key": commune_key(meta.get("province"), meta.get("district"), meta.get("commune"), doc.doc_id),
         "n_headings": len(doc.headings),
         "n_tables": len(doc.tables),
         "n_indicators": len(doc.indicators),

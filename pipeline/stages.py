@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pipeline.extract import checks, headings, indicators, metadata, tables, tasks
+from pipeline.extract import cell_lines, checks, headings, indicators, metadata, tables, tasks
 from pipeline.model import Document
 
 Stage = Callable[[Document], None]
 
 STAGES: list[tuple[str, Stage]] = [
+    ("cell_lines", cell_lines.join_cell_lines),
     ("tables", tables.find_tables),
     ("headings", headings.find_headings),
     ("labels", tables.label_tables),

@@ -7,7 +7,8 @@ import re
 import pytest
 from conftest import seed
 
-from pipeline.extract.flattened import Chunk, _context, _open_words, _Scorer, starts_as
+from pipeline.extract.flat_columns import Scorer
+from pipeline.extract.flat_fragments import Chunk, context, open_words, starts_as
 from pipeline.extract.tables import find_tables
 from pipeline.model import Document, Row, Table
 from pipeline.normalize.agencies import normalize_agency, split_agencies
@@ -164,23 +165,23 @@ def test_004_cells_stay_in_their_columns(seed_docs):
         # the general task's words never spill over into the output column
         assert not cells[output] or fold(cells[output]) != fold(cells[1]), cells
         for text in cells[1:]:  # a cell never stops on 'các', 'của', 'và': the next line goes on with it
-            assert not text or fold(text).split()[-1] not in _open_words(), cells
+            assert not text or fold(text).split()[-1] not in open_words(), cells
 
 
 @pytest.mark.parametrize(("previous", "fits"), [("của tỉnh như điều…) của tỉnh", False), ("của tỉnh", True)])
 def test_capitalised_line_continues_a_full_line(previous, fits):
     prev = Chunk(previous, 1, True, False, line_len=len(previous))
     line = Chunk("Lâm Đồng trên địa bàn xã", 2, True, False, line_len=24)
-    x = _context([prev, line], 1, False)
-    conts = _Scorer._wrap_widths(prev, line, x, [-0.7], [30.0], {1: 1, 2: 1})
+    x = context([prev, line], 1, False)
+    conts = Scorer._wrap_widths(prev, line, x, [-0.7], [30.0], {1: 1, 2: 1})
     assert (conts == [-0.7]) is fits
 
 
 def test_two_fragments_wider_than_the_column_are_not_both_its_own():
     prev = Chunk("tỉnh trên địa bàn xã", 1, True, False, line_len=57)
     nxt = Chunk("Văn bản triển khai", 1, False, False, line_len=57, offset=21)
-    x = _context([prev, nxt], 1, False)
-    assert _Scorer._wrap_widths(prev, nxt, x, [0.0, 0.0], [18.0, 40.0], {1: 2}) == [-1.5, 0.0]
+    x = context([prev, nxt], 1, False)
+    assert Scorer._wrap_widths(prev, nxt, x, [0.0, 0.0], [18.0, 40.0], {1: 2}) == [-1.5, 0.0]
 
 
 # ---------------------------------------------------------------- synthetic

@@ -173,7 +173,7 @@ def test_decisions_are_read_back(tmp_path):
     rows = fresh()
     first = link_rows(rows, catalog=_tiny_catalog())
     write_review_csv(first.review, tmp_path)
-    with open(tmp_path / "review.csv", encoding="utf-8", newline="") as fh:
+    with open(tmp_path / "review.csv", encoding="utf-8-sig", newline="") as fh:
         items = list(csv.DictReader(fh))
     assert len(items) == 3
     for item in items:

@@ -2,7 +2,7 @@
 
 Works on the Table/Row/Cell model whatever layout the table was read from (TSV,
 flattened PDF text, OCR): columns are found by folded header keywords
-(resources/indicator_columns.csv), never by position. Row roles follow the
+(extract/columns.py, resources/column_roles.csv), never by position. Row roles follow the
 plan conventions: Roman-numbered or value-less rows are groups ('I Phát triển
 hạ tầng', 'Đến năm 2030' which also sets the target year), a numbered row
 without unit or target over '1.1', '1.2' … is the group of its children, a
@@ -11,38 +11,30 @@ multi-year table gives one row per year with a target.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 
-from pipeline.extract.prose_targets import prose_indicators, split_name_target
-from pipeline.model import Document, Indicator, Row, Table
+from pipeline.extract.columns import column_roles, role_index, year_columns
+from pipeline.extract.prose_clauses import split_name_target
+from pipeline.extract.prose_targets import prose_indicators
+from pipeline.model import Column, Document, Indicator, Row, Table
 from pipeline.normalize.agencies import clean_name, normalize_agency, split_agencies
 from pipeline.normalize.fold import fold, strip_diacritics
 from pipeline.normalize.restore import restore_diacritics
 from pipeline.normalize.targets import Target, parse_targets, years_in
 from pipeline.normalize.units import clean_cell, tidy
 
-COLUMNS_CSV = Path(__file__).resolve().parent.parent / "resources" / "indicator_columns.csv"
 _ROMAN = re.compile(r"^[IVXL]{1,6}$")
 _OCR_ROMAN = re.compile(r"^(?=.*[IVX])[IVXl1|]{1,6}$")  # OCR reads 'II' as 'lI', 'Il', '1I' or 'I|'
 _ARABIC = re.compile(r"^\d{1,3}(?:\.\d{1,3})*$")
-# 'Năm 2030', '2030', 'Chỉ tiêu năm 2027', 'Kết quả đến năm 2030': a column of targets for that year.
-_YEAR_HEADER = re.compile(r"^(?:(?:chi tieu|muc tieu|ket qua|gia tri)\s+)?(?:(?:den\s+)?nam\s+)?((?:19|20)\d\d)$")
 _DASH = re.compile(r"^[\s\-–—_x/.]*$", re.IGNORECASE)
-
-
-@cache
-def _column_keywords() -> tuple[tuple[str, str, str], ...]:
-    with COLUMNS_CSV.open(encoding="utf-8") as fh:
-        return tuple((r["role"], fold(r["keyword"]), r["match"]) for r in csv.DictReader(fh))
 
 
 @dataclass
 class Columns:
+    """The roles an indicator table reads: a `result` column ('Kết quả') holds its targets."""
+
     roles: dict[str, int] = field(default_factory=dict)
     years: list[tuple[int, int]] = field(default_factory=list)  # (column index, year)
 
@@ -51,31 +43,16 @@ class Columns:
         return cells[i] if i is not None and i < len(cells) else ""
 
 
+def indicator_columns(columns: list[Column]) -> Columns:
+    roles = role_index(columns)
+    if "target" not in roles and "result" in roles:
+        roles["target"] = roles["result"]
+    return Columns(roles, year_columns(columns))
+
+
 def map_columns(header: list[str]) -> Columns:
-    """Role of each column from its title: code, name, unit, target, lead, coordinating, output, deadline, years."""
-    cols = Columns()
-    for i, title in enumerate(header):
-        key = fold(clean_cell(title))
-        if not key:
-            continue
-        if m := _YEAR_HEADER.match(key):
-            cols.years.append((i, int(m.group(1))))
-            continue
-        for role, keyword, match in _column_keywords():
-            if role in cols.roles:
-                continue
-            if key == keyword if match == "exact" else re.search(rf"(?<!\w){re.escape(keyword)}(?!\w)", key):
-                cols.roles[role] = i
-                break
-    if "target" not in cols.roles and not cols.years:
-        # 'Nội dung chỉ tiêu' | … | 'Chỉ tiêu': once the name column is taken, a second
-        # 'chỉ tiêu'/'mục tiêu' column can only hold the targets.
-        taken = set(cols.roles.values())
-        for i, title in enumerate(header):
-            if i not in taken and re.search(r"(?<!\w)(?:chi tieu|muc tieu)(?!\w)", fold(clean_cell(title))):
-                cols.roles["target"] = i
-                break
-    return cols
+    """Role of each column from its title (extract/columns.py): code, name, unit, target, lead, … and years."""
+    return indicator_columns(column_roles(header))
 
 
 _STRAY_COMPARATOR = re.compile(r"(?:\S+/\s*)?(?:≥|≤|>=|<=|>|<|\$?\\geq|\$?\\leq)\s*$")
@@ -167,7 +144,7 @@ def _targets(cells: list[str], cols: Columns, unit_raw: str) -> list[tuple[Targe
 
 
 def _table_indicators(doc: Document, table: Table, plan_year: int | None) -> list[Indicator]:
-    cols = map_columns(table.header)
+    cols = indicator_columns(table.columns or column_roles(table.header))
     if "name" not in cols.roles:
         doc.diagnose(
             "indicators",

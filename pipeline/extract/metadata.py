@@ -9,7 +9,8 @@ values are cut from the original text.
 - doc_number / issue_date: the header ("Số: 62/KH-UBND", "Tân Kỳ, ngày 16 tháng 3 năm 2026"),
   else an appendix caption that refers to this plan ("(Ban hành kèm theo Kế hoạch số: 62 /KH-UBND
   ngày 16/3/2026 …)").
-- plan_year: a "năm 2026" in the title that is not part of a date, else the year of the issue date
+- plan_year: a "năm 2026" or the end of a "giai đoạn 2026 - 2030" in the title, not part of a date
+  nor an orientation ('năm 2025, định hướng đến năm 2030' is 2025), else the year of the issue date
   or of a caption date (its year is printed even when the day is blank).
 - commune: the name after "xã" voted over the text (the header "XÃ TÂN PHÚ" and "Ủy ban nhân
   dân xã …" count most); shown with diacritics when the text prints them anywhere, else as printed.
@@ -21,23 +22,22 @@ values are cut from the original text.
 
 from __future__ import annotations
 
-import csv
-import itertools
 import re
-from collections import Counter
 from datetime import date
-from functools import cache
 from pathlib import Path
 
-from rapidfuzz import fuzz
-
 from pipeline.extract import language
+from pipeline.extract.place import locate
 from pipeline.model import Document, Line
 from pipeline.normalize.fold import fold, strip_diacritics
 
 _RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
-_HEADER_NUMBER = re.compile(r"\b[Ss][oO06]\s*:\s*(?P<num>\d{1,5})?\s*/\s*(?P<suf>[A-Z]{1,6}(?:\s*-\s*[A-Z]{1,10})+)")
+# 'Số: 62/KH-UBND', 'Số 62/KH-UBND', 'S6: 68 /KH-UBND', 'Số hiệu:03-KH/BCĐ', 'Số: 5473/BTTTT-KTS&XHS'
+_HEADER_NUMBER = re.compile(
+    r"(?:^|[|\t*]|\b(?=[Ss][oO06]\s*(?i:hieu)))\s*[Ss][oO06]\s*(?i:hieu)?\s*:?\s*(?P<num>\d{1,5})?\s*(?P<sep>[/-])\s*"
+    r"(?P<suf>[A-Z]{1,8}(?:\s*[-/]\s*[A-Z&]{1,12}(?![a-z]))+)"  # 'BCĐNgày' glued in a property block: 'BCĐ'
+)
 _CAPTION = re.compile(r"kem\s+theo\s+ke\s*hoach\b", re.I)
 _CAPTION_NUMBER = re.compile(
     r"kem\s+theo\s+ke\s*hoach\s*(?:s[o06]\b)?[\s:~.]*(?P<num>\d{1,5})?[\s~]*/\s*(?P<suf>[A-Z]{1,6}(?:\s*-\s*[A-Z]{1,10})+)",
@@ -46,11 +46,18 @@ _CAPTION_NUMBER = re.compile(
 _DATE_WORDS = re.compile(
     r"\bngay\s*(?P<d>[^\s]{0,3}?)\s*thang\s*(?P<m>[^\s]{0,3}?)\s*n\S?m\s*(?P<y>(?:19|20)\d\d)\b", re.I
 )
-_DATE_SLASH = re.compile(r"\bngay\s*(?P<d>\d{0,2})\s*/\s*(?P<m>\d{0,2})\s*/\s*(?P<y>(?:19|20)\d\d)\b", re.I)
+_DATE_SLASH = re.compile(
+    r"\bngay\s*(?P<d>\d{0,2})\s*(?P<s>[/.-])\s*(?P<m>\d{0,2})\s*(?P=s)\s*(?P<y>(?:19|20)\d\d)(?!\d)", re.I
+)
+_PLACE_DATE = re.compile(r",\s*$")  # 'Tân Kỳ, ngày …': the plan's own date follows its place
+_PROPERTY_DATE = re.compile(r"ngay\s+ban\s+hanh\s*:?\s*$", re.I)
+_PROPERTY_SIGNER = re.compile(r"Nguoi\s+ky\s*(?::|\|)?\s*", re.I)  # 'Người ký:', 'Người ký | …', 'Người ký …'
 _YEAR_IN_TITLE = re.compile(r"\bn[a-z]?m\s*((?:19|20)\d\d)\b")
+_PERIOD = re.compile(r"\bgiai doan (?:19|20)\d\d (?:den )?((?:19|20)\d\d)\b")  # 'giai đoạn 2023 - 2025'
+_ORIENTATION = re.compile(r"\b(?:dinh huong|tam nhin)\b")  # '… năm 2025, định hướng đến năm 2030': not the plan's year
 _DATE_BEFORE = re.compile(r"thang\s*\d{0,2}\s*$")
 _PLAN_WORD = "ke hoach"
-_PREAMBLE = re.compile(r"^(?:can\s*c\w*|thuc hien|xet|theo|uy ban|ubnd|ban hanh)\b")
+_PREAMBLE = re.compile(r"^(?:can\s*c\w*|thuc hien|trien khai|xet|theo|uy ban|ubnd|ban hanh|[ivx]+\s)\b")
 _TITLE_LINES = 6
 _SIGNATURE = re.compile(r"(?:^|\s)(?:pho\s+)?chu\s+tich$")
 _NOT_A_NAME = re.compile(r"\b(?:uy ban|chu tich|noi nhan|tm|kt|ubnd|da ky|dong dau|so|ngay)\b")
@@ -85,13 +92,28 @@ def _date(d: str, m: str, y: str) -> date | None:
         return None
 
 
-def _dates(text: str) -> list[tuple[date | None, int]]:
-    """(full date or None, year) for each date phrase in an ASCII line."""
+def _dates(text: str, bare: bool = False) -> list[tuple[date | None, int, int]]:
+    """(full date or None, year, start) for each date phrase in an ASCII text; with `bare`, also
+    dates without 'ngày' ('Ngày ban hành:21/07/2025' in a property block)."""
     found = []
-    for pattern in (_DATE_WORDS, _DATE_SLASH):
+    for pattern in (_DATE_WORDS, _DATE_SLASH, *((_BARE_DATE,) if bare else ())):
         for m in pattern.finditer(text):
-            found.append((m.start(), _date(m["d"], m["m"], m["y"]), int(m["y"])))
-    return [(d, y) for _, d, y in sorted(found, key=lambda f: f[0])]
+            found.append((_date(m["d"], m["m"], m["y"]), int(m["y"]), m.start()))
+    return sorted(found, key=lambda f: f[2])
+
+
+_BARE_DATE = re.compile(r"(?<![\d/.-])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>(?:19|20)\d\d)(?!\d)")
+
+
+def _issue_date(header: str) -> tuple[date | None, int | None]:
+    """The plan's own date in the header text (lines joined: a date may wrap): after its place
+    ('Gia Lai, ngày 21 tháng 7 năm 2025'), else after 'Ngày ban hành:'."""
+    dates = _dates(header, bare=True)
+    for test in (_PLACE_DATE, _PROPERTY_DATE):
+        for d, y, start in dates:
+            if test.search(header[max(0, start - 20) : start]):
+                return d, y
+    return None, None
 
 
 def _clean(text: str) -> str:
@@ -99,13 +121,26 @@ def _clean(text: str) -> str:
 
 
 def _title_line(lines: list[Line]) -> int | None:
-    """Index of the 'KẾ HOẠCH' line that opens the plan."""
-    return next((i for i, ln in enumerate(lines[:80]) if fold(_clean(ln.text)) == _PLAN_WORD), None)
+    """Index of the 'KẾ HOẠCH' line that opens the plan ('KẾ HOẠCH HÀNH ĐỘNG' too: a short upper-case line)."""
+    return next((i for i, ln in enumerate(lines[:80]) if _opens_plan(_clean(ln.text))), None)
+
+
+def _opens_plan(text: str) -> bool:
+    folded = fold(text)
+    if folded == _PLAN_WORD:
+        return True
+    return folded.startswith(_PLAN_WORD + " ") and text.isupper() and len(text.split()) <= _TITLE_LINES
+
+
+def _title_head(text: str) -> str:
+    """What a 'KẾ HOẠCH HÀNH ĐỘNG' line adds to the title after 'KẾ HOẠCH'."""
+    return " ".join(text.split()[2:])
 
 
 def _title(lines: list[Line], start: int) -> str | None:
     """The line(s) after 'KẾ HOẠCH', up to the preamble ('Căn cứ …') or a blank before a new sentence."""
-    parts: list[str] = []
+    head = _title_head(_clean(lines[start].text))
+    parts: list[str] = [head] if head else []
     gap = False
     for line in lines[start + 1 : start + 1 + 3 * _TITLE_LINES]:
         text = _clean(line.text)
@@ -133,92 +168,19 @@ def _plan_year_from_title(title: str | None) -> int | None:
     if not title:
         return None
     folded = fold(title)
+    if (m := _ORIENTATION.search(folded)) and _YEAR_IN_TITLE.search(folded[: m.start()]):
+        folded = folded[: m.start()]
     years = [int(m[1]) for m in _YEAR_IN_TITLE.finditer(folded) if not _DATE_BEFORE.search(folded[: m.start()])]
-    return years[-1] if years else None
+    years += [int(m[1]) for m in _PERIOD.finditer(folded)]
+    return max(years) if years else None
 
 
 def _number(m: re.Match, raw: str) -> str | None:
+    """'09/KH-UBND', '03-KH/BCĐ': the number as printed (a leading zero is part of it)."""
     if not m["num"]:
         return None
     suffix = re.sub(r"\s+", "", raw[m.start("suf") : m.end("suf")])
-    return f"{int(m['num'])}/{suffix}"
-
-
-def _name_words(text: str, upper: bool) -> list[str]:
-    words = []
-    for token in text.split()[:4]:
-        word = token.rstrip(",.;:)”\"'")
-        if not word or not word.isalpha() or not word[0].isupper() or (upper and not word.isupper()):
-            break
-        if not upper and word.isupper() and len(word) > 1:
-            break
-        words.append(word)
-        if word != token:  # punctuation ends the name
-            break
-    return words
-
-
-def _commune(lines: list[Line], header_end: int) -> str | None:
-    scores: Counter[str] = Counter()
-    forms: dict[str, Counter[str]] = {}
-    cells = ((i, cell) for i, line in enumerate(lines) for cell in line.text.split("\t"))
-    for i, text in cells:  # a name never runs across table cells
-        for m in _UNIT.finditer(text):
-            words = _name_words(text[m.end() :], upper=m[1].isupper())
-            if not words or fold(words[0]) in _NOT_A_COMMUNE_START:
-                continue
-            name = " ".join(words)
-            key = fold(name)
-            before = fold(text[: m.start()])
-            header = i < header_end and not before
-            weight = 3 if header or _STRONG_BEFORE.search(before) else 1
-            scores[key] += weight
-            forms.setdefault(key, Counter())[name] += 1
-    if not scores:
-        return None
-    key = scores.most_common(1)[0][0]
-    return _display(key, forms[key], lines)
-
-
-def _display(key: str, forms: Counter[str], lines: list[Line]) -> str:
-    """The best printed form of a name: with diacritics if the text has them anywhere."""
-    n = len(key.split())
-    marked: Counter[str] = Counter()
-    for line in lines:
-        if line.text.isascii() or key not in fold(line.text):  # cheap necessary conditions
-            continue
-        words = [w.strip(",.;:()“”\"'") for w in line.text.split()]
-        for j in range(len(words) - n + 1):
-            window = " ".join(words[j : j + n])
-            if not window.isascii() and fold(window) == key:
-                marked[window] += 1
-    pool = marked or forms
-    titled = [f for f, _ in pool.most_common() if not f.isupper()]
-    best = titled[0] if titled else pool.most_common(1)[0][0]
-    return best if not best.isupper() else best.title()
-
-
-@cache
-def _provinces() -> list[tuple[str, tuple[str, ...]]]:
-    with open(_RESOURCES / "provinces.csv", encoding="utf-8", newline="") as fh:
-        return [(row["name"], tuple(fold(row["name"]).split())) for row in csv.DictReader(fh)]
-
-
-def _province(lines: list[Line], fuzzy: bool) -> str | None:
-    folded = " ".join(f for f in (fold(ln.text) for ln in lines) if f)  # fold(text), reusing each line's fold
-    votes: Counter[str] = Counter()
-    for m in _PROVINCE_WORD.finditer(folded):
-        words = [w.group() for w in itertools.islice(_FOLDED_WORD.finditer(folded, m.end()), 4)]
-        exact = [name for name, key in _provinces() if tuple(words[: len(key)]) == key]
-        if exact:
-            votes[max(exact, key=len)] += 1
-            continue
-        if fuzzy:
-            scored = [(fuzz.ratio(" ".join(words[: len(key)]), " ".join(key)), name) for name, key in _provinces()]
-            score, name = max(scored)
-            if score >= _FUZZY_PROVINCE:
-                votes[name] += 1
-    return votes.most_common(1)[0][0] if votes else None
+    return f"{m['num']}/{suffix}" if m.groupdict().get("sep", "/") == "/" else f"{m['num']}-{suffix}"
 
 
 def _is_name(text: str) -> bool:
@@ -261,13 +223,14 @@ def extract_metadata(doc: Document) -> None:
     appendix = next((h.line for h in doc.headings if h.kind == "appendix"), None)
     body_end = next((i for i, ln in enumerate(lines) if ln.no == appendix), len(lines))
 
-    header_date, header_year = None, None
+    header_year = None
     for line in lines[:header_end]:
         ascii_line = _ascii(line.text)
         if meta.doc_number is None and (m := _HEADER_NUMBER.search(ascii_line)):
             meta.doc_number = _number(m, line.text)
-        for d, y in _dates(ascii_line):
-            header_date, header_year = header_date or d, header_year or y
+        header_year = header_year or next((y for _d, y, _s in _dates(ascii_line)), None)
+    header_date, own_year = _issue_date(" ".join(_ascii(ln.text.strip()) for ln in lines[:header_end]))
+    header_year = own_year or header_year
     caption_date, caption_year = None, None
     for line in lines:
         if "kem theo" not in fold(line.text):  # necessary for _CAPTION; fold is memoised per line
@@ -277,12 +240,27 @@ def extract_metadata(doc: Document) -> None:
             continue
         if meta.doc_number is None and (m := _CAPTION_NUMBER.search(ascii_line)):
             meta.doc_number = _number(m, line.text)
-        for d, y in _dates(ascii_line[c.end() :]):
+        for d, y, _s in _dates(ascii_line[c.end() :]):
             caption_date, caption_year = caption_date or d, caption_year or y
 
     meta.issue_date = header_date or caption_date
     meta.title = _title(lines, start) if start is not None else None
     meta.plan_year = _plan_year_from_title(meta.title) or header_year or caption_year
-    meta.commune = _commune(lines, header_end)
-    meta.province = _province(lines, fuzzy=doc.diacritics_stripped)
-    meta.signer = _signer(lines, body_end)
+    place = locate(lines, header_end, fuzzy=doc.diacritics_stripped, title=meta.title)
+    meta.level, meta.commune, meta.district, meta.province = place.level, place.commune, place.district, place.province
+    meta.signer = _signer(lines, body_end) or _property_signer(lines[:header_end])
+
+
+def _property_signer(lines: list[Line]) -> str | None:
+    """'Người ký: Trần Văn A' in a web page's property block (the name may be on the next line)."""
+    for i, line in enumerate(lines):
+        if m := _PROPERTY_SIGNER.search(_ascii(line.text)):
+            rest = line.text[m.end() :].strip(" |") or (lines[i + 1].text.strip(" |") if i + 1 < len(lines) else "")
+            words = []
+            for word in rest.split():
+                if not (word[:1].isupper() and word.isalpha()) or len(words) == 5:
+                    break
+                words.append(word)
+            name = " ".join(words)
+            return name if _is_name(name) else None
+    return None

@@ -7,21 +7,15 @@ row whose first cell is empty and whose text starts in lower case.
 
 from __future__ import annotations
 
+import re
+
+from pipeline.extract.columns import classify_header, column_roles, merge_header_band, title_key
+from pipeline.extract.flattened import flattened_tables
 from pipeline.model import Cell, Document, Line, Row, Table
-from pipeline.normalize.fold import fold
 
-_INDICATOR_HEADER = ("chi tieu", "don vi tinh", "muc tieu")
-_TASK_HEADER = ("nhiem vu", "noi dung cong viec", "thoi gian", "thoi han")
-
-
-def classify_header(header: list[str]) -> str:
-    """indicator | task | mixed | unknown, from the column titles."""
-    text = " ".join(fold(h) for h in header)
-    indicator = any(k in text for k in _INDICATOR_HEADER)
-    task = any(k in text for k in _TASK_HEADER)
-    if indicator and task:
-        return "mixed"
-    return "indicator" if indicator else "task" if task else "unknown"
+_COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")
+_DIGITS = re.compile(r"\d")
+_YEARS = re.compile(r"(?:19|20)\d\d")
 
 
 def is_continuation(cells: list[str]) -> bool:
@@ -34,7 +28,8 @@ def is_continuation(cells: list[str]) -> bool:
 
 
 def _key(text: str) -> str:
-    return fold(text).replace(" ", "")
+    """A line compared as titles: markup ('<b>'), case, diacritics and spaces ignored."""
+    return title_key(text).replace(" ", "")
 
 
 def _tsv_blocks(lines: list[Line]) -> list[list[Line]]:
@@ -72,24 +67,61 @@ def _merge(into: Row, extra: Row) -> None:
     into.raw = f"{into.raw}\n{extra.raw}"
 
 
+def band_length(rows: list[list[str]]) -> int:
+    """How many of `rows` (the title row first) form the header band: before any row, a row whose
+    first cell is empty, with two titles or more and no number but a year (titles printed over two
+    lines; a group title fills one cell), or a row of column numbers '(1) (2) (3)'."""
+    n = 1
+    for cells in rows[1:]:
+        cells = [c.strip() for c in cells]
+        if not any(cells):
+            break
+        numbers = all(_COLUMN_NUMBER.match(c) for c in cells if c)
+        filled = sum(1 for c in cells if c)
+        words = not cells[0] and filled >= 2 and not _DIGITS.search(_YEARS.sub("", " ".join(cells)))
+        if not (numbers or words):
+            break
+        n += 1
+    return n
+
+
+def _header_band(block: list[Line]) -> list[Line]:
+    return block[: band_length([ln.text.split("\t") for ln in block])]
+
+
+def _merge_grid_header(table: Table) -> None:
+    """A grid table (PDF, DOCX) whose header goes on in its first rows: those rows join the header band."""
+    texts = [r.texts() for r in table.rows]
+    n = band_length([table.header, *texts]) - 1
+    if n <= 0:
+        return
+    table.header_rows = [list(table.header), *texts[:n]]
+    table.header = merge_header_band(table.header_rows)
+    table.rows = table.rows[n:]
+    table.kind = classify_header(table.header)
+
+
 def tsv_tables(doc: Document, taken: set[int] | frozenset[int] = frozenset()) -> list[Table]:
     """Tab-separated blocks among the lines not in `taken` (spans of tables a PDF/DOCX reader built)."""
     tables: list[Table] = []
     for block in _tsv_blocks([ln for ln in doc.lines if ln.no not in taken]):
-        header = [c.strip() for c in block[0].text.split("\t")]
-        header_key = _key(block[0].text)
+        band = _header_band(block)
+        band_keys = {_key(ln.text) for ln in band}
         width = max(len(ln.text.split("\t")) for ln in block)
+        header_rows = [[c.strip() for c in ln.text.split("\t")] for ln in band]
+        header = merge_header_band(header_rows)
+        band_keys.add(_key("\t".join(header)))  # a repeat may print on one line what the first header split
         header += [""] * (width - len(header))
         rows: list[Row] = []
         repeats = 0
-        previous, broken = block[0].no, False
-        for line in block[1:]:
+        previous, broken = band[-1].no, False
+        for line in block[len(band) :]:
             # A row is cut only by a page break (repeated header or a gap); on the same page
             # a row with an empty first cell is a sub-row ('- Triển khai…' under row 24).
             broken = broken or line.no > previous + 1
             previous = line.no
-            if _key(line.text) == header_key:
-                repeats += 1
+            if _key(line.text) in band_keys:
+                repeats += _key(line.text) != _key(band[-1].text) or len(band) == 1
                 broken = True
                 continue
             row = _row(line, width)
@@ -108,6 +140,7 @@ def tsv_tables(doc: Document, taken: set[int] | frozenset[int] = frozenset()) ->
                 page=block[0].page,
                 layout="tsv",
                 kind=classify_header(header),
+                header_rows=header_rows,
             )
         )
         if repeats:
@@ -130,8 +163,8 @@ def find_tables(doc: Document) -> None:
     for text this finds tab-separated tables, then tables flattened into
     reading order (PDF text layers, OCR) among the remaining lines.
     """
-    from pipeline.extract.flattened import flattened_tables
-
+    for table in doc.tables:
+        _merge_grid_header(table)
     read = {n for t in doc.tables for n in range(t.line_start, t.line_end + 1)}
     doc.tables.extend(tsv_tables(doc, read))
     taken = {n for t in doc.tables for n in range(t.line_start, t.line_end + 1)}
@@ -139,6 +172,7 @@ def find_tables(doc: Document) -> None:
     doc.tables.sort(key=lambda t: t.line_start)
     for i, table in enumerate(doc.tables):
         table.index = i
+        table.columns = table.columns or column_roles(table.header)
 
 
 def label_tables(doc: Document) -> None:

@@ -10,68 +10,54 @@ unnumbered row with content is a sub-task of the task above it.
 
 from __future__ import annotations
 
-import csv
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from pipeline.extract.columns import column_roles, role_index
 from pipeline.extract.duties import extract_duties
 from pipeline.model import Document, Row, Table, Task
 from pipeline.normalize.agencies import agency_label, find_agencies, gazetteer, split_agencies
 from pipeline.normalize.deadlines import parse_deadline
 from pipeline.normalize.fold import fold
 from pipeline.normalize.restore import restore_diacritics
-
-COLUMNS_CSV = Path(__file__).resolve().parent.parent / "resources" / "task_columns.csv"
-
-
-@cache
-def _column_roles() -> tuple[tuple[str, re.Pattern], ...]:
-    """(role, pattern on the folded column title), in file order: the first role that matches a title wins."""
-    with COLUMNS_CSV.open(encoding="utf-8", newline="") as fh:
-        return tuple((r["role"], re.compile(r["pattern"])) for r in csv.DictReader(fh))
-
+from pipeline.normalize.text import clean_text
+from pipeline.settings import SETTINGS
 
 _ROMAN = re.compile(r"^([IVX]{1,5})\s*[.:)\-–]?$")
 _LEADING_ROMAN = re.compile(r"^([IVX]{1,5})\s*[.:)\-–]?\s+(\S.*)$", re.DOTALL)
 _ARABIC = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\s*[.:)]?$")
 _LEADING_ARABIC = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\s*[.)]\s*(\S.*)$", re.DOTALL)
 _TAGS = re.compile(r"</?[a-zA-Z][^>]*>")
-_SAME_TASK_SCORE = 88
-_DEADLINE_COLUMN_SHARE = 0.6
 
 
-def clean_text(text: str | None) -> str:
-    """NFC, markup and list markers removed, single spaces."""
-    if not text:
-        return ""
-    text = unicodedata.normalize("NFC", _TAGS.sub(" ", text)).replace("**", " ")
-    text = re.sub(r"\s+", " ", text).strip()
-    return re.sub(r"^[-–+•*]\s*", "", text).strip()
+def _text(text: str | None) -> str:
+    """A task cell (normalize.text.clean_text): markdown bold and a leading list marker removed."""
+    return clean_text(text, bold=True, list_marker=True)
 
 
 def map_columns(table: Table) -> dict[str, int]:
-    """Role -> column index from the header; unmatched columns that hold deadlines become the deadline."""
-    roles: dict[str, int] = {}
-    for i, title in enumerate(table.header):
-        key = fold(clean_text(title))
-        for role, pattern in _column_roles():
-            if role not in roles and pattern.search(key):
-                roles[role] = i
-                break
+    """Role -> column index from the column model (extract/columns.py), with the task names: the name
+    column is the `title`, a `result` column ('Kết quả') the output; unmatched columns that hold
+    deadlines become the deadline."""
+    roles = role_index(table.columns or column_roles(table.header))
+    if "name" in roles:
+        roles["title"] = roles.pop("name")
+    if "result" in roles:
+        result = roles.pop("result")
+        roles.setdefault("output", result)
+    roles.pop("unit", None)
+    roles.pop("target", None)
     if "deadline" not in roles:
         taken = set(roles.values())
         for i in range(len(table.header)):
-            cells = [clean_text(r.cells[i].text) for r in table.rows if i < len(r.cells)]
+            cells = [_text(r.cells[i].text) for r in table.rows if i < len(r.cells)]
             cells = [c for c in cells if c]
             if i not in taken and cells:
                 parsed = sum(parse_deadline(c) is not None for c in cells)
-                if parsed / len(cells) >= _DEADLINE_COLUMN_SHARE:
+                if parsed / len(cells) >= SETTINGS.tasks.deadline_column_share:
                     roles["deadline"] = i
                     break
     return roles
@@ -116,13 +102,13 @@ def _cell(row: Row, roles: dict[str, int], role: str) -> str:
 
 def _split_code(code_cell: str, title: str) -> tuple[str, str, str]:
     """(kind, code, title): kind is roman | arabic | none; the number may lead the title cell."""
-    code = clean_text(code_cell)
+    code = _text(code_cell)
     if m := _ROMAN.match(code):
         return "roman", m.group(1), title
     if m := _ARABIC.match(code):
         return "arabic", m.group(1), title
     if not code:
-        text = clean_text(title)
+        text = _text(title)
         if m := _LEADING_ROMAN.match(text):
             return "roman", m.group(1), m.group(2)
         if m := _LEADING_ARABIC.match(text):
@@ -135,12 +121,12 @@ def _fill(task: Task, row: Row, roles: dict[str, int], ctx: _Context) -> None:
     lead_raw = _cell(row, roles, "lead")
     if lead_raw:
         leads = ctx.agencies.resolve(lead_raw)
-        task.lead_agency_raw = clean_text(lead_raw)
+        task.lead_agency_raw = _text(lead_raw)
         task.lead_agencies = leads
         task.lead_agency = leads[0] if leads else None
     coord_raw = _cell(row, roles, "coordinating")
     if coord_raw:
-        task.coordinating_raw = clean_text(coord_raw)
+        task.coordinating_raw = _text(coord_raw)
         task.coordinating_agencies = ctx.agencies.resolve(coord_raw)
     for role, attr in (
         ("output", "output_raw"),
@@ -149,8 +135,8 @@ def _fill(task: Task, row: Row, roles: dict[str, int], ctx: _Context) -> None:
         ("authority", "authority_raw"),
         ("note", "note_raw"),
     ):
-        setattr(task, attr, clean_text(_cell(row, roles, role)) or None)
-    deadline_raw = clean_text(_cell(row, roles, "deadline"))
+        setattr(task, attr, _text(_cell(row, roles, role)) or None)
+    deadline_raw = _text(_cell(row, roles, "deadline"))
     if deadline_raw:
         task.deadline_raw = deadline_raw
         deadline = parse_deadline(deadline_raw, ctx.doc.metadata.plan_year)
@@ -172,7 +158,7 @@ def _new_task(ctx: _Context, row: Row, title_raw: str, title: str, code: str | N
     return Task(
         source="table",
         title_raw=title_raw,
-        title=clean_text(title),
+        title=_text(title),
         table_label=ctx.table.label,
         group=ctx.group,
         code=code,
@@ -185,13 +171,13 @@ def _new_task(ctx: _Context, row: Row, title_raw: str, title: str, code: str | N
 
 def _has_details(row: Row, roles: dict[str, int]) -> bool:
     details = ("lead", "coordinating", "output", "kpi", "deadline", "responsible", "authority", "note", "subtask")
-    return any(clean_text(_cell(row, roles, r)) for r in details)
+    return any(_text(_cell(row, roles, r)) for r in details)
 
 
 def _same_text(general: str, sub: str) -> bool:
     """A general task whose only sub-task restates it (or, in flattened text, a piece of it)."""
     a, b = fold(general), fold(sub)
-    return bool(b) and max(fuzz.ratio(a, b), fuzz.partial_ratio(a, b)) >= _SAME_TASK_SCORE
+    return bool(b) and max(fuzz.ratio(a, b), fuzz.partial_ratio(a, b)) >= SETTINGS.tasks.same_task_score
 
 
 def _table_tasks(ctx: _Context, roles: dict[str, int]) -> list[Task]:
@@ -216,9 +202,9 @@ def _table_tasks(ctx: _Context, roles: dict[str, int]) -> list[Task]:
             continue
         title_raw = _cell(row, roles, "title")
         kind, code, title = _split_code(_cell(row, roles, "code"), title_raw)
-        subtask = clean_text(_cell(row, roles, "subtask"))
+        subtask = _text(_cell(row, roles, "subtask"))
         details = _has_details(row, roles)
-        if not clean_text(title) and not details and not code:
+        if not _text(title) and not details and not code:
             ctx.doc.diagnose(
                 "tasks", "info", "empty task-table row", code="empty_row", raw_text=row.raw,
                 **row.where(),
@@ -227,12 +213,12 @@ def _table_tasks(ctx: _Context, roles: dict[str, int]) -> list[Task]:
             continue
         if kind == "roman" or (kind == "none" and not code and not details):
             flush()
-            ctx.group = clean_text(f"{code} {title}") if kind == "roman" else clean_text(title)
+            ctx.group = _text(f"{code} {title}") if kind == "roman" else _text(title)
             ctx.parent = None
             row.mark("group")
             continue
         if "subtask" in roles:
-            if clean_text(title):
+            if _text(title):
                 flush()
                 head = _new_task(ctx, row, title_raw, title, code or None, None)
                 ctx.parent = head.code

@@ -21,6 +21,7 @@ from importlib import resources
 from rapidfuzz import fuzz, process
 
 from pipeline.normalize.fold import fold
+from pipeline.normalize.text import clean_text
 
 # Level words that may trail a name; tried longest first.
 _LEVEL_SUFFIXES = (
@@ -222,11 +223,8 @@ def _printed(raw: str) -> str:
 
 
 def clean_name(raw: str) -> str:
-    """A name as printed, tidied for display: NFC, single spaces, no list punctuation around it."""
-    text = unicodedata.normalize("NFC", raw)
-    text = re.sub(r"<[^>]+>", " ", text)
-    text = re.sub(r"\s+", " ", text).strip()
-    return text.strip(" .;,:-–+*•").strip()
+    """A name as printed, tidied for display (normalize.text.clean_text): no list punctuation around it."""
+    return clean_text(raw, edges=True)
 
 
 _SEPARATORS = re.compile(r"\s*([,/])\s*")

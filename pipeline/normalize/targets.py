@@ -222,6 +222,11 @@ def scan_targets(text: str) -> list[Hit]:
     ]
 
 
+# a baseline year: 'so với năm 2024', 'so với cùng kỳ năm 2024' (never the target's year)
+_BASE_YEAR = re.compile(r"(?i)\bso\s+v(?:ới|oi)\s+(?:(?:cùng|cung)\s+(?:kỳ|ky)\s+)?(?:năm|nam)\s+(?:19|20)\d\d")
+_BASE_BEFORE = re.compile(r"\bso voi(?: cung ky)?\s*$")
+
+
 def years_in(text: str, word: bool = False) -> list[int]:
     """Years in a text, not dates ('tháng 12 năm 2024', '22/12/2024'); with `word`, only
     years written after 'năm'/'đến' ('đến năm 2030'), as targets state them."""
@@ -244,7 +249,7 @@ def _clean_words(text: str) -> str:
 def _single(t: _Text, hit: _AHit | None, lo: int, hi: int, unit_raw: str | None) -> Target:
     raw = tidy(t.orig(lo, hi))
     unit, unit_base = normalize_unit(unit_raw)
-    years = years_in(raw)
+    years = years_in(_BASE_YEAR.sub(" ", raw))  # 'tăng 25% so với năm 2024': 2024 is the baseline
     year = years[0] if years else None
     if hit is None:
         digits = re.sub(r"(?:19|20)[0-9]{2}", "", t.a[lo:hi])
@@ -260,11 +265,16 @@ def _single(t: _Text, hit: _AHit | None, lo: int, hi: int, unit_raw: str | None)
     if lead.endswith("/") and _clean_words(lead):
         qualifier = _clean_words(lead)
     tail = t.orig(hit.end, hi)
-    tail = re.sub(r"\(?\s*(?:đến\s+|den\s+|trong\s+)?(?:năm|nam)\s+(?:19|20)\d\d\s*\)?", " ", tail, flags=re.I)
+    tail = re.sub(
+        r"\(?\s*(?:(?:đến|den|trong|vào|vao|tới|toi)\s+)?(?:(?:cuối|cuoi)\s+)?(?:năm|nam)\s+(?:19|20)\d\d\s*\)?",
+        lambda m: m.group() if _BASE_BEFORE.search(fold(tail[: m.start()])) else " ",  # the baseline stays
+        tail,
+        flags=re.I,
+    )
     tail = _clean_words(tail)
-    words = fold(tail).split() if tail else []  # OCR debris can be a tail that folds to nothing
-    if words:
-        if unit == "percent" and not unit_base and len(words) <= 4 and words[0] not in _CONNECTORS:
+    if tail:
+        words = fold(tail).split()
+        if unit == "percent" and not unit_base and 0 < len(words) <= 4 and words[0] not in _CONNECTORS:
             if not re.search(r"[0-9]", tail):
                 unit_base = tail
             else:

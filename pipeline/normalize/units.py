@@ -9,12 +9,11 @@ units are added as data; the longest phrase that starts the folded cell wins, so
 from __future__ import annotations
 
 import csv
-import re
-import unicodedata
 from functools import cache
 from pathlib import Path
 
 from pipeline.normalize.fold import fold
+from pipeline.normalize.text import clean_text
 
 UNITS_CSV = Path(__file__).resolve().parent.parent / "resources" / "units.csv"
 CANONICAL = ("percent", "index", "count", "document", "system", "model", "initiative", "level", "other")
@@ -32,17 +31,13 @@ def vocabulary() -> tuple[tuple[str, str], ...]:
 
 
 def tidy(text: str | None) -> str:
-    """A cell as printed: NFC, HTML tags ('<b>') removed, single spaces."""
-    if not text:
-        return ""
-    text = re.sub(r"</?[a-zA-Z][^>]{0,40}>", " ", unicodedata.normalize("NFC", text))
-    return re.sub(r"\s+", " ", text).strip()
+    """A cell as printed (normalize.text.clean_text): NFC, HTML tags removed, single spaces."""
+    return clean_text(text)
 
 
 def clean_cell(text: str | None) -> str:
-    """A cell for display: tidy, and markdown/LaTeX markup ('**', '$', '\\%') removed."""
-    text = tidy(text).replace("**", " ").replace("$", " ").replace("\\%", "%")
-    return re.sub(r"\s+", " ", text).strip()
+    """A cell for display (normalize.text.clean_text): also markdown/LaTeX markup ('**', '$', '\\%') removed."""
+    return clean_text(text, bold=True, latex=True)
 
 
 def normalize_unit(raw: str | None) -> tuple[str | None, str | None]:

@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 from pipeline.config import Limits
+from pipeline.inputs import read_regular, source_name
 from pipeline.model import Document
 from pipeline.readers import text as text_reader
 
@@ -79,12 +80,12 @@ def doc_id_for(data: bytes) -> tuple[str, str]:
 def read_document(path: Path, limits: Limits, data: bytes | None = None) -> Document:
     path = Path(path)
     if data is None:
-        data = path.read_bytes()
+        data = read_regular(path)
     if len(data) > limits.max_bytes:
         raise ReadError(f"file is {len(data):,} bytes, over the limit of {limits.max_bytes:,}", "too_large")
     doc_id, sha = doc_id_for(data)
     kind = sniff(data)
-    doc = Document(doc_id=doc_id, source_file=str(path), format=kind, sha256=sha, size_bytes=len(data))
+    doc = Document(doc_id=doc_id, source_file=source_name(path), format=kind, sha256=sha, size_bytes=len(data))
     if kind == "empty":
         raise ReadError("file is empty", "empty")
     if kind == "text":

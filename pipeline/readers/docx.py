@@ -48,6 +48,12 @@ def open_package(data: bytes, limits: Limits) -> zipfile.ZipFile:
         )
     if "word/document.xml" not in package.namelist():
         raise ReadError("zip package has no word/document.xml: not a Word document", "corrupt")
+    xml = package.getinfo("word/document.xml").file_size
+    if xml > limits.max_docx_xml_bytes:  # parsed in memory at ~20x its size
+        raise ReadError(
+            f"DOCX text part is {xml:,} bytes uncompressed, over the limit of {limits.max_docx_xml_bytes:,}",
+            "too_large",
+        )
     return package
 
 

@@ -24,6 +24,24 @@ MIN_INK = 0.0005  # share of dark pixels left around a page's tables below which
 _RULE_CHARS = set("|_—–-=~[](){}!/\\'‘’\"“”.,:;")
 
 
+def _tesseract_dies_with_worker() -> None:
+    """Tesseract processes that pytesseract starts get SIGKILL when their worker dies (PR_SET_PDEATHSIG),
+    so a killed worker leaves no OCR running; an interrupted page's are killed by the worker itself."""
+    import pytesseract.pytesseract as pt
+
+    from pipeline.executors import die_with_parent
+
+    original = pt.subprocess_args
+    if getattr(original, "dies_with_worker", False):
+        return
+
+    def subprocess_args(*args, **kwargs):
+        return {**original(*args, **kwargs), "preexec_fn": die_with_parent}
+
+    subprocess_args.dies_with_worker = True
+    pt.subprocess_args = subprocess_args
+
+
 @cache
 def tesseract_languages() -> tuple[set[str], str | None]:
     """(installed languages, None) or (empty, why OCR cannot run)."""
@@ -39,7 +57,7 @@ def tesseract_languages() -> tuple[set[str], str | None]:
 def read_page(doc: Document, page, info: Page, limits: Limits, had_text: bool, scanned=None):
     """PageContent of an OCR'd page, or None (with a diagnostic) when OCR cannot run.
     `scanned`: the page's `read_scan` result when a worker thread has read it already."""
-    from pipeline.readers.pdf import PageContent, TextLine, reflow
+    from pipeline.readers.page import PageContent, TextLine, reflow
 
     why = "has no text layer" if not had_text else "has an unreadable text layer"
     if not limits.ocr:
@@ -109,6 +127,7 @@ def read_scan(image, dpi: int, lang: str, number: int):
     read; turned over and read again when the reading is poor and OSD says it is upside down."""
     from PIL import Image
 
+    _tesseract_dies_with_worker()  # every Tesseract this page starts (cells, page, OSD)
     prepared = page_image.straighten(image, dpi)
     ruled, words, lines, confidence = read_image(prepared, lang, number)
     upside_down = confidence is not None and confidence < LOW_CONFIDENCE

@@ -41,8 +41,10 @@ class Prefetch:
         self.numbers = []
         for i in range(pdf.page_count):
             try:
-                if not pdf[i].get_text("text").strip():
-                    self.numbers.append(i + 1)
+                page = pdf[i]
+                pixels = page.rect.width * page.rect.height * (page_image.render_dpi(page) / 72) ** 2
+                if not page.get_text("text").strip() and pixels <= limits.max_page_pixels:
+                    self.numbers.append(i + 1)  # a page over the pixel cap is left to the loop, which says so
             except Exception:  # a broken page is reported by the page loop
                 continue
         if len(self.numbers) < 2:

@@ -16,45 +16,21 @@ from __future__ import annotations
 import io
 import itertools
 import re
-from dataclasses import dataclass, field
 
 from pipeline.config import Limits
+from pipeline.executors import call_with_deadline, kill_children
 from pipeline.extract.tables import classify_header
 from pipeline.model import BBox, Document, Page
 from pipeline.normalize.fold import fold
-from pipeline.readers import ReadError, aligned, lattice
+from pipeline.readers import ReadError, aligned, lattice, page_guard
 from pipeline.readers import legacy as legacy_enc
 from pipeline.readers.grid import GridRow, add_line, add_table, clean_cell, union
 from pipeline.readers.ocr_pages import Prefetch
+from pipeline.readers.page import PageContent, PageTable, TextLine, reflow
+from pipeline.readers.page_guard import PageTimeout
 
-_LIST_MARKER = re.compile(r"^(?:[-+•*–]|[a-zđ]\)|\d{1,2}(?:\.\d{1,2})*[.)]|[IVX]{1,5}[.)]|Phụ lục\b|PHỤ LỤC\b)")
 _PAGE_NUMBER = re.compile(r"^(?:trang\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?$", re.I)
 _RULED = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
-
-
-@dataclass(slots=True)
-class TextLine:
-    text: str
-    bbox: BBox  # displayed page coordinates, y down
-    block: int
-    size: float
-
-
-@dataclass
-class PageTable:
-    grid: list[GridRow]
-    bbox: BBox
-    layout: str
-    ncols: int
-    xs: list[float] = field(default_factory=list)  # column left edges relative to page width
-
-
-@dataclass
-class PageContent:
-    number: int
-    width: float
-    height: float
-    items: list[TextLine | PageTable]
 
 
 def open_pdf(data: bytes):
@@ -84,30 +60,49 @@ def read_pdf(doc: Document, data: bytes, limits: Limits) -> None:
     scans = Prefetch(pdf, limits)
     for index in range(pdf.page_count):
         try:
+            page_guard.reset_warnings()
             page = pdf[index]
-            contents.append(_read_page(doc, page, index + 1, plumber, limits, scans))
+            contents.append(
+                call_with_deadline(
+                    limits.max_page_seconds,
+                    _read_page,
+                    doc,
+                    page,
+                    index + 1,
+                    plumber,
+                    limits,
+                    scans,
+                    timeout=PageTimeout,
+                )
+            )
         except ReadError:
             raise
+        except PageTimeout:
+            kill_children()  # an OCR of the page left running
+            _page_failed(doc, index + 1, f"took over the limit of {limits.max_page_seconds:g} s", "page_too_slow")
         except Exception as exc:  # one broken page is reported, the others are read
-            if not doc.pages or doc.pages[-1].number != index + 1:
-                doc.pages.append(Page(number=index + 1))
-            doc.pages[-1].method = "failed"
-            doc.diagnose(
-                "read", "error", f"page {index + 1} could not be read: {exc}", code="page_error", page=index + 1
-            )
+            _page_failed(doc, index + 1, f"could not be read: {exc}", "page_error")
     plumber.close()
     scans.close()
     failed = [p.number for p in doc.pages if p.method == "failed"]
-    if failed and (pdf.is_repaired or len(failed) == len(doc.pages)):  # report the file rather than half of it
+    if failed and len(failed) == len(doc.pages):  # nothing readable: report the file
         raise ReadError(
             f"PDF is truncated or damaged: {len(failed)} of {pdf.page_count} pages cannot be read", "corrupt"
         )
     _emit(doc, contents)
     if not any(ln.text.strip() for ln in doc.lines):  # a scan that could not be OCR'd: say why
-        why = next((d for d in doc.diagnostics if d.code in ("ocr_unavailable", "ocr_disabled")), None)
+        reasons = ("ocr_unavailable", "ocr_disabled", "page_too_large")
+        why = next((d for d in doc.diagnostics if d.code in reasons), None)
         if why is not None:
             raise ReadError(f"scanned PDF without a text layer: {why.reason}", why.code)
     fix_legacy(doc)
+
+
+def _page_failed(doc: Document, number: int, why: str, code: str) -> None:
+    if not doc.pages or doc.pages[-1].number != number:
+        doc.pages.append(Page(number=number))
+    doc.pages[-1].method = "failed"
+    doc.diagnose("read", "error", f"page {number} {why}", code=code, page=number)
 
 
 def fix_legacy(doc: Document) -> None:
@@ -169,10 +164,17 @@ def _read_page(doc: Document, page, number: int, plumber: _Plumber, limits: Limi
     lines = text_lines(page, textpage)
     content = PageContent(number, rect.width, rect.height, [])
     text = " ".join(ln.text for ln in lines)
+    if damaged := page_guard.damage():
+        if not lines:  # nothing readable: not a scan to OCR, a damaged page
+            raise ValueError(f"its content is damaged ({damaged})")
+        why = f"page {number} is partly damaged ({damaged})"
+        doc.diagnose("read", "warning", why, code="page_damaged", page=number)
     if not lines or _is_garbage(text) or (len(text) < 50 and page.get_images()):  # a scan, maybe with a stamp
-        from pipeline.readers import ocr
+        from pipeline.readers import ocr, page_image
 
-        ocr_content = ocr.read_page(doc, page, info, limits, had_text=bool(lines), scanned=scans.take(number))
+        too_large = page_guard.too_many_pixels(doc, info, page_image.render_dpi(page), limits)
+        scanned = None if too_large else scans.take(number)
+        ocr_content = None if too_large else ocr.read_page(doc, page, info, limits, bool(lines), scanned)
         if ocr_content is not None:
             return ocr_content
         content.items = list(lines)
@@ -229,31 +231,6 @@ def text_lines(page, textpage=None) -> list[TextLine]:
             raw.append(TextLine(clean_cell(text), box, b, max(s["size"] for s in spans)))
     raw.sort(key=lambda ln: (round(ln.bbox[1] / 3), ln.bbox[0]))
     return raw
-
-
-def reflow(lines: list[TextLine]) -> list[TextLine]:
-    """Join a wrapped paragraph line to the one above: same block, the line above runs to the block's edge."""
-    right: dict[int, float] = {}
-    left: dict[int, float] = {}
-    for ln in lines:
-        right[ln.block] = max(right.get(ln.block, 0.0), ln.bbox[2])
-        left[ln.block] = min(left.get(ln.block, 1e9), ln.bbox[0])
-    out: list[TextLine] = []
-    for ln in lines:
-        prev = out[-1] if out else None
-        if (
-            prev is not None
-            and prev.block == ln.block
-            and 0 <= ln.bbox[1] - prev.bbox[3] < ln.size * 0.8
-            and prev.bbox[2] >= right[ln.block] - ln.size * 2.5
-            and ln.bbox[0] <= left[ln.block] + ln.size * 0.5
-            and not _LIST_MARKER.match(ln.text)
-        ):
-            prev.text = f"{prev.text} {ln.text}"
-            prev.bbox = union(prev.bbox, ln.bbox)
-        else:
-            out.append(TextLine(ln.text, ln.bbox, ln.block, ln.size))
-    return out
 
 
 def _is_garbage(text: str) -> bool:

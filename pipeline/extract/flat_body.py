@@ -1,0 +1,154 @@
+"""The body of a flattened table cut into group rows and rows: groups by their Roman numerals,
+row starts chosen globally among the numbered lines (flat_rows), page-break header repeats dropped."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.extract import flat_rows
+from pipeline.extract.flat_fragments import Chunk, starts_as
+from pipeline.extract.flat_header import OCR_ROMAN_ROW, ROMAN_ROW, ends_table, find_header
+from pipeline.extract.ocr_table import is_garbage, roman, roman_value
+from pipeline.model import Line
+from pipeline.normalize.fold import fold
+from pipeline.settings import SETTINGS
+
+
+# ---------------------------------------------------------------- row starts
+@dataclass
+class _Seq:
+    """Group numbering state: which group numerals may come next (row numbers: flat_rows)."""
+
+    group_style: str | None = None
+    last_group: int = 0
+    ocr: bool = False
+
+    def group(self, text: str) -> tuple[str, str, str] | None:
+        """(numeral, printed numeral, title) when `text` opens a next group (one may have been dropped)."""
+        m = ROMAN_ROW.match(text)
+        if m and (m.group(3) or "").strip():
+            style = m.group(2).strip()[:1]
+            step = roman_value(m.group(1)) - self.last_group
+            if 1 <= step <= 1 + SETTINGS.rows.max_group_gap and (self.group_style is None or style == self.group_style):
+                return m.group(1), m.group(1), m.group(3).strip()
+        m = OCR_ROMAN_ROW.match(text) if self.ocr else None
+        title = m.group(2) if m else ""
+        if m and len(title) < 60 and not re.search(r"\d", title) and not starts_as("deadline", title, True):
+            return roman(self.last_group + 1), m.group(1), title.strip()  # OCR misreads 'II' as 'I'
+        return None
+
+    def roman_heading(self, text: str) -> bool:
+        """A Roman-numbered line that does not continue the groups: the next document heading."""
+        m = ROMAN_ROW.match(text)
+        return bool(m and (m.group(3) or "").strip() and m.group(2).strip() in (".", ":", "-", "–"))
+
+    def accept_group(self, numeral: str, text: str) -> None:
+        m = ROMAN_ROW.match(text)
+        self.group_style = self.group_style if self.group_style is not None else (m.group(2).strip()[:1] if m else "|")
+        self.last_group = roman_value(numeral)
+
+
+# ---------------------------------------------------------------- tables
+@dataclass
+class RawRow:
+    kind: str  # group | row
+    number: str
+    printed: str
+    entries: list[tuple[Line, str, bool, bool]]
+    unplaced: list[Chunk] = field(default_factory=list)  # OCR debris inside the row
+
+
+_BREAK = "page-break"  # marker between entries: a repeated header block was dropped here
+
+
+def scan_rows(doc, lines, header, taken, ocr) -> tuple[list[RawRow], int, int, list[Line]]:
+    """The table body's lines, cut into group rows and rows (see flat_rows for the row starts)."""
+    seq = _Seq(ocr=ocr)
+    items: list = []  # group _RawRows, entries (line, text, blank) and _BREAK markers
+    unplaced: list[Line] = []
+    repeats = 0
+    j = header.last_line + 1
+    last_used = header.last_line
+    blank = False
+    while j < len(lines):
+        line = lines[j]
+        text = line.text.strip()
+        if line.no in taken or "\t" in line.text:
+            break
+        if not text:
+            blank, j = True, j + 1
+            continue
+        if ends_table(text):
+            break
+        other = find_header(lines, j) if fold(text) != header.keys[0] else None
+        if other is not None and other.first_line == j:  # the next table begins
+            break
+        if fold(text) == header.keys[0]:
+            k = j
+            key_set = set(header.keys)
+            while k < len(lines) and (not lines[k].text.strip() or fold(lines[k].text) in key_set):
+                k += 1
+            repeats += 1
+            items.append(_BREAK)
+            blank, j = True, k
+            continue
+        group = seq.group(text)
+        if group:
+            seq.accept_group(group[0], text)
+            items.append(RawRow("group", group[0], group[1], [(line, group[2], blank, False)]))
+            if ocr:  # OCR group rows hold one line; what follows belongs to a row whose number was lost
+                items.append(RawRow("row", "", "", []))
+        elif seq.roman_heading(text):
+            break
+        elif ocr and is_garbage(text):
+            unplaced.append(line)
+        else:
+            items.append((line, text, blank))
+        last_used = j
+        blank = False
+        j += 1
+    rows = [r for r in _assemble(items, ocr, unplaced) if r.entries]
+    return rows, last_used, repeats, unplaced
+
+
+def _assemble(items: list, ocr: bool, unplaced: list[Line]) -> list[RawRow]:
+    """Rows from the scanned items: per run of lines between groups, the row starts chosen globally."""
+    rows: list[RawRow] = []
+    last_top = {False: 0, True: 0}  # the highest top-level number and letter so far (numbering may go on)
+    k = 0
+    while k < len(items):
+        if isinstance(items[k], RawRow):
+            rows.append(items[k])
+            k += 1
+            continue
+        end = k
+        while end < len(items) and not isinstance(items[end], RawRow):
+            end += 1
+        run = items[k:end]
+        entries = [(i, e) for i, e in enumerate(run) if e is not _BREAK]
+        cands = [c for n, (_i, e) in enumerate(entries) if (c := flat_rows.candidate(n, e[1]))]
+        has_text = [True] * len(entries)
+        for c in cands:
+            has_text[c.position] = bool(c.rest)
+        first = {(1,), (1, 1), (last_top[False] + 1,), (last_top[True] + 1,)}
+        starts = {c.position: c for c in flat_rows.choose(cands, has_text, first, ocr)}
+        after_break = False
+        n = 0
+        for e in run:
+            if e is _BREAK:
+                after_break = True
+                continue
+            line, text, blank = e
+            if n in starts:
+                c = starts[n]
+                rows.append(RawRow("row", c.number, c.printed, [(line, c.rest, blank, False)]))
+                last_top[c.letter] = max(last_top[c.letter], c.value[0])
+                after_break = False
+            elif rows:
+                rows[-1].entries.append((line, text, blank, after_break))
+            else:
+                unplaced.append(line)
+            n += 1
+        k = end
+    return rows

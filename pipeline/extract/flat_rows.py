@@ -1,0 +1,129 @@
+"""Row starts of a table flattened into text lines, chosen globally.
+
+Every line that opens with a row number (`1`, `1.`, `01`, `1.1`, `a)`, `A.`) is a candidate; a number inside a
+cell (`Nghị quyết 57`, `100%`, `Quý II/2026`) is not at a line start or is followed by `%` or `/`,
+so it never is. Among the candidates of one group, dynamic programming picks the set of row starts
+with the best score: the next number in sequence scores most, a gap (a row deleted without
+renumbering) or a step back (two rows swapped with their numbers) scores less but still counts, a
+jump far out of sequence costs, and a row left without any text costs. So one gap or swap no longer
+swallows the rows that follow it into the previous row's last cell.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.settings import SETTINGS
+
+NUMBER_ROW = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(\.?)(?:\s*\|\s*|\s+|$)(.*)$")
+LETTER_ROW = re.compile(r"^(?:([a-zđ])\)|([A-Z])\.)(?:\s+|$)(.*)$")  # 'a) …', 'A. …'
+_LETTERS = "abcdđeghiklmnopqrstuvxy"  # the order of Vietnamese lists: a) b) c) d) đ) e) g) …
+_LOWER_START = re.compile(r"^[^\W\d_]", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A line that may open a row: its position among the segment's entries, number and the rest."""
+
+    position: int
+    printed: str  # as printed, '01', '1.2', 'a'
+    value: tuple[int, ...]  # 'a' and 'A' count as 1
+    rest: str
+    letter: bool = False  # numbered a), b) or A., B. instead of 1, 2
+
+    @property
+    def number(self) -> str:
+        """The number without zero padding ('01' -> '1', '02.1' -> '2.1'); a letter as printed."""
+        return self.printed if self.letter else ".".join(str(v) for v in self.value)
+
+
+def candidate(position: int, text: str) -> Candidate | None:
+    """The row number (or letter) opening `text`, if it may be one."""
+    text = text.strip()
+    if m := LETTER_ROW.match(text):
+        letter = m.group(1) or m.group(2)
+        low = letter.lower()
+        value = _LETTERS.index(low) + 1 if low in _LETTERS else ord(low) - ord("a") + 1
+        return Candidate(position, letter, (value,), m.group(3).strip(), letter=True)
+    m = NUMBER_ROW.match(text)
+    if not m or not (m.group(3) or m.group(2) or text == m.group(1)):
+        return None
+    rest = m.group(3).strip()
+    if rest[:1] in ("%", "/"):
+        return None
+    value = tuple(int(p) for p in m.group(1).split("."))
+    if value[0] == 0:
+        return None
+    return Candidate(position, m.group(1), value, rest)
+
+
+def _successors(p: tuple[int, ...]) -> set[tuple[int, ...]]:
+    out = {(*p, 1)}
+    for k in range(len(p)):
+        out.add((*p[:k], p[k] + 1))
+    return out
+
+
+def step_score(
+    prev: tuple[int, ...] | None, q: tuple[int, ...], first: set[tuple[int, ...]], same_style: bool = True
+) -> float:
+    """How well number `q` follows `prev` (None: the first row of the group, expected in `first`);
+    a letter after a number or the reverse is out of sequence."""
+    s = SETTINGS.rows
+    if not same_style:
+        return s.out_of_sequence
+    if prev is None:
+        if q in first:
+            return s.in_sequence
+        return s.gap if len(q) == 1 and q[0] <= s.max_gap + 1 else s.out_of_sequence
+    if q in _successors(prev):
+        return s.in_sequence
+    for k in range(min(len(prev), len(q))):  # the same level as prev or as one of its ancestors
+        if q[:k] == prev[:k] and len(q) == k + 1:
+            step = q[k] - prev[k]
+            if 2 <= step <= s.max_gap + 1:
+                return s.gap
+            if -s.max_swap <= step <= 0 and len(q) == len(prev):
+                return s.swap
+    return s.out_of_sequence
+
+
+def choose(cands: list[Candidate], has_text: list[bool], first: set[tuple[int, ...]], ocr: bool) -> list[Candidate]:
+    """The best-scoring increasing subset of candidates to open rows.
+
+    `has_text[i]` says whether entry i holds text other than a row number, so that a chosen row
+    with nothing before the next chosen start (a bare number that is a cell) is penalised."""
+    s = SETTINGS.rows
+    n_entries = len(has_text)
+
+    def own(c: Candidate) -> float:
+        lower = _LOWER_START.match(c.rest) and c.rest[:1].islower() and not ocr
+        return s.row_bonus + (s.lower_start if lower else 0.0)
+
+    def empty_between(a: Candidate, end: int) -> bool:
+        return not a.rest and not any(has_text[a.position + 1 : end])
+
+    best: list[float] = []
+    back: list[int | None] = []
+    for j, c in enumerate(cands):
+        score, arg = step_score(None, c.value, first) + own(c), None
+        for i in range(j):
+            t = best[i] + step_score(cands[i].value, c.value, first, cands[i].letter == c.letter) + own(c)
+            if empty_between(cands[i], c.position):
+                t += s.empty_row
+            if t > score:
+                score, arg = t, i
+        best.append(score)
+        back.append(arg)
+    if not cands:
+        return []
+    finals = [b + (s.empty_row if empty_between(c, n_entries) else 0.0) for b, c in zip(best, cands, strict=True)]
+    j = max(range(len(cands)), key=lambda k: (finals[k], -k))
+    if finals[j] <= 0:
+        return []
+    chosen = []
+    while j is not None:
+        chosen.append(cands[j])
+        j = back[j]
+    return chosen[::-1]
