@@ -26,7 +26,7 @@ bench: $(STAMP)
 system-deps:
 	@if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 	  missing=""; \
-	  for p in tesseract-ocr tesseract-ocr-vie fonts-dejavu-core chromium; do \
+	  for p in tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd fonts-dejavu-core chromium; do \
 	    dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
 	  done; \
 	  if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing; fi; \

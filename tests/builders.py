@@ -104,7 +104,7 @@ class _PdfWriter:
     SIZE = 9
     LEADING = 11.5
 
-    def __init__(self, path: Path, ruled: bool, rotate_tables: bool, encrypt: str | None):
+    def __init__(self, path: Path, ruled: bool, rotate_tables: bool, encrypt: str | None, centred: bool = False):
         from reportlab.lib.pagesizes import A4
         from reportlab.pdfgen import canvas
 
@@ -118,6 +118,7 @@ class _PdfWriter:
         self.portrait = A4
         self.ruled = ruled
         self.rotate_tables = rotate_tables
+        self.centred = centred  # cell text vertically centred, as Word and scanned plans lay it out
         self.size = A4
         self.y = A4[1] - self.MARGIN
         self.started = False
@@ -208,10 +209,12 @@ class _PdfWriter:
         if self.y - height < self.MARGIN:
             return False
         top = self.y
+        lines = max(1, *map(len, wrapped))
         for (a, _b), parts in zip(cols, wrapped, strict=True):
+            drop = (lines - len(parts)) * self.LEADING / 2 if self.centred else 0.0
             for k, part in enumerate(parts):
                 self.c.setFont(font, self.SIZE)
-                self.c.drawString(xs[a] + pad, top - pad - self.SIZE - k * self.LEADING, part)
+                self.c.drawString(xs[a] + pad, top - pad - self.SIZE - k * self.LEADING - drop, part)
         if self.ruled:  # cell boxes; a vertically merged cell leaves the edge between its rows open
             self.c.setLineWidth(0.6)
             for a, b in cols:
@@ -251,8 +254,9 @@ def render_pdf(
     ruled: bool = True,
     rotate_tables: bool = False,
     encrypt: str | None = None,
+    centred: bool = False,
 ) -> Path:
-    writer = _PdfWriter(path, ruled, rotate_tables, encrypt)
+    writer = _PdfWriter(path, ruled, rotate_tables, encrypt, centred)
     for item in items:
         if isinstance(item, TableItem):
             writer.table(item)
@@ -374,3 +378,74 @@ def render_scan(path: Path, lines: list[str], table: list[list[str]] | None = No
     page.insert_image(page.rect, stream=buf.getvalue())
     pdf.save(str(path))
     return path
+
+
+def render_docx_merged(path: Path, items: list[str | TableItem], group_column: bool, two_row_header: bool) -> Path:
+    """The same tables as `render_docx`, laid out as many Word plans are: the group title in a first
+    column merged down over its rows (instead of a row of its own), and/or a two-row header where
+    neighbouring columns with the same leading words ('Cơ quan chủ trì', 'Cơ quan phối hợp') share a
+    merged parent cell ('Cơ quan') above their own ('chủ trì', 'phối hợp')."""
+    import docx
+
+    document = docx.Document()
+    for item in items:
+        if not isinstance(item, TableItem):
+            document.add_paragraph(item)
+            continue
+        rows = [r + [""] * (item.width - len(r)) for seg in item.segments for r in seg]
+        header, body = rows[0], rows[1:]
+        merges: list[tuple[int, int, int, int]] = []
+        if group_column:
+            header, body, merges = _group_column(header, body)
+        top = [header]
+        if two_row_header:
+            top, shared = _two_row_header(header)
+            merges = [(r + 1, c0, r1 + 1, c1) for r, c0, r1, c1 in merges] + shared
+        cells = top + body
+        table = document.add_table(rows=len(cells), cols=len(header))
+        table.style = "Table Grid"
+        for r, row in enumerate(cells):
+            for c, text in enumerate(row):
+                table.cell(r, c).text = text
+        for r0, c0, r1, c1 in merges:
+            text = table.cell(r0, c0).text
+            table.cell(r0, c0).merge(table.cell(r1, c1)).text = text
+    document.save(str(path))
+    return path
+
+
+def _group_column(header: list[str], body: list[list[str]]):
+    """Group rows ('I', title, empty cells) turned into a first column merged down over the group."""
+    out: list[list[str]] = []
+    merges = []
+    group, start = "", 0
+    for row in body:
+        if row[0] and row[1] and not any(row[2:]):
+            if group and len(out) - start > 1:
+                merges.append((start + 1, 0, len(out), 0))
+            group, start = f"{row[0]}. {row[1]}", len(out)
+            continue
+        out.append([group if len(out) == start else "", *row])
+    if group and len(out) - start > 1:
+        merges.append((start + 1, 0, len(out), 0))
+    return ["Nhóm nhiệm vụ", *header], out, merges
+
+
+def _two_row_header(header: list[str]):
+    """Two header rows: a parent over neighbours sharing their first two words, other cells merged down."""
+    first, second, merges = list(header), list(header), []
+    c = 0
+    while c < len(header):
+        words = header[c].split()
+        end = c
+        while end + 1 < len(header) and len(words) > 2 and header[end + 1].split()[:2] == words[:2]:
+            end += 1
+        if end > c:
+            first[c : end + 1] = [" ".join(words[:2])] + [""] * (end - c)
+            second[c : end + 1] = [" ".join(h.split()[2:]) for h in header[c : end + 1]]
+            merges.append((0, c, 0, end))
+        else:
+            second[c] = ""
+            merges.append((0, c, 1, c))
+        c = end + 1
+    return [first, second], merges

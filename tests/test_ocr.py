@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from builders import render_pdf, render_scan, seed_tables
-from PIL import Image, ImageDraw
 from rapidfuzz import fuzz
 
 from pipeline.config import Limits
@@ -76,14 +74,3 @@ def test_ocr_off_keeps_text_pages_and_reports_the_scan(tmp_path):
     doc = read_document(tmp_path / "both.pdf", Limits(ocr=False))
     assert doc.lines[0].text.startswith("Kế hoạch")
     assert [d.page for d in doc.diagnostics if d.code == "ocr_disabled"] == [2]
-
-
-def test_ruling_lines_are_removed_before_ocr():
-    image = Image.new("L", (600, 400), 255)
-    draw = ImageDraw.Draw(image)
-    draw.line((10, 50, 590, 50), fill=0, width=3)
-    draw.line((300, 10, 300, 390), fill=0, width=3)
-    draw.rectangle((100, 100, 130, 140), fill=0)  # a glyph-sized blob stays
-    cleaned = np.asarray(ocr.remove_rules(image))
-    assert cleaned[50, 200] == 255 and cleaned[200, 300] == 255
-    assert cleaned[120, 115] == 0

@@ -10,6 +10,7 @@ wrapped line of that row.
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from dataclasses import dataclass
 
@@ -77,15 +78,16 @@ def find_tables(words: list[Word], page: int | None, min_cols: int = 3) -> list[
         while end + 1 < len(rows) and rows[end + 1][0].bbox[1] - max(s.bbox[3] for s in rows[end]) < height * 3:
             end += 1
         xs = _columns(rows[k : end + 1], height, min_cols)
+        start = k  # the scan always moves past it: stepping back over tails must not loop
         while k > 0 and _tail_of_row(rows[k - 1], rows[k], xs, height):
             k -= 1  # wrapped lines of a row cut by the page break, above the first full row
         block = rows[k : end + 1]
         table = _grid(block, page, height, min_cols)
         if table is None:
-            k += 1
+            k = start + 1
             continue
         found.append(table)
-        k += _rows_used(block, table)
+        k = max(start + 1, k + _rows_used(block, table))
     return found
 
 
@@ -115,6 +117,23 @@ def _columns(block: list[list[Word]], height: float, min_cols: int) -> list[floa
     return [min(c) for c in clusters if len(c) >= 2 or header.intersection(c)]
 
 
+def _centred_rows(grid: list[GridRow], height: float) -> None:
+    """Rows set apart by blank space whose cells are vertically centred: the number of a row sits
+    level with the middle of its longest cell, below the row's first line. Where such a band of
+    lines is seen, every band is one row (its later lines marked as continuing it)."""
+    bands: list[list[GridRow]] = [grid[:1]]
+    for above, g in itertools.pairwise(grid):
+        if g.bbox[1] - above.bbox[3] >= height * 0.6:
+            bands.append([g])
+        else:
+            bands[-1].append(g)
+    if not any(not band[0].texts[0] and any(g.texts[0] for g in band[1:]) for band in bands[1:]):
+        return
+    for band in bands:
+        for k, g in enumerate(band):
+            g.continues = k > 0
+
+
 def _grid(block: list[list[Word]], page: int | None, height: float, min_cols: int) -> Found | None:
     xs = _columns(block, height, min_cols)
     if len(xs) < min_cols:
@@ -140,6 +159,7 @@ def _grid(block: list[list[Word]], page: int | None, height: float, min_cols: in
         tight = prev_bottom is not None and top - prev_bottom < height * 0.5
         grid.append(GridRow(texts, page, bbox, boxes, continues=bool(grid) and not texts[0] and tight))
         prev_bottom = max(s.bbox[3] for s in r)
+    _centred_rows(grid, height)
     dense = sum(1 for g in grid if sum(1 for t in g.texts if t) >= min_cols)
     if len(grid) < 2 or dense < 2:
         return None

@@ -6,7 +6,9 @@ numbering rendered as text: "1.", "a)", "-"); a table becomes a `Table` whose
 rows are also tab-joined lines. Merged cells are resolved: a cell spanning
 columns (gridSpan) fills the first column and leaves the others empty, a cell
 merged down rows (vMerge) repeats its text in every row it covers. A table
-nested in a cell is flattened into that cell's text.
+nested in a cell is flattened into that cell's text; a header of several rows
+and a group column merged down are rewritten as one header row and group rows
+(`docx_merges`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 from pipeline.config import Limits
 from pipeline.model import Document, Page
 from pipeline.readers import ReadError
+from pipeline.readers.docx_merges import Slot, flatten
 from pipeline.readers.grid import GridRow, add_line, add_table, clean_cell
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -279,32 +282,35 @@ class _Reader:
         return " ".join(parts)
 
     def table(self, tbl) -> None:
-        grid: list[GridRow] = []
+        rows: list[list[Slot]] = []
+        pages: list[int | None] = []  # the page each Word row starts on (page breaks are read in cell text)
         above: dict[int, str] = {}  # column -> text of a vMerge cell still open
         for tr in tbl.iter(f"{W}tr"):
             if tr.getparent() is not tbl:
                 continue
-            texts: list[str] = []
-            col = 0
+            slots: list[Slot] = []
             skip = tr.find(f"{W}trPr/{W}gridBefore")
             if skip is not None:
-                texts += [""] * int(skip.get(f"{W}val", "0"))
+                slots += [Slot("") for _ in range(int(skip.get(f"{W}val", "0")))]
             for tc in tr:
                 if tc.tag != f"{W}tc":
                     continue
-                col = len(texts)
+                col = len(slots)
                 pr = tc.find(f"{W}tcPr")
                 span = pr.find(f"{W}gridSpan") if pr is not None else None
                 width = int(span.get(f"{W}val", "1")) if span is not None else 1
                 vmerge = pr.find(f"{W}vMerge") if pr is not None else None
+                merge = ""
                 if vmerge is not None and vmerge.get(f"{W}val") != "restart":
-                    text = above.get(col, "")  # covered by the cell above
+                    text, merge = above.get(col, ""), "continue"  # covered by the cell above
                 else:
                     text = self.cell_text(tc)
                     if vmerge is not None:
-                        above[col] = text
+                        above[col], merge = text, "restart"
                     else:
                         above.pop(col, None)
-                texts += [text] + [""] * (width - 1)
-            grid.append(GridRow(texts, self.page, None))
+                slots += [Slot(text, merge, width)] + [Slot("", "span") for _ in range(width - 1)]
+            rows.append(slots)
+            pages.append(self.page)
+        grid = [GridRow(texts, pages[k], None) for texts, k in flatten(rows)]
         add_table(self.doc, grid, "docx")

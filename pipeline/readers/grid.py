@@ -42,6 +42,13 @@ def _key(texts: list[str]) -> str:
     return "".join(fold(t) for t in texts).replace(" ", "")
 
 
+def _near(a: str, b: str) -> bool:
+    """A header repeated at a page top, as OCR reads it again (a letter or a word lost or misread)."""
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(a, b) >= 85
+
+
 def union(a: BBox | None, b: BBox | None) -> BBox | None:
     if a is None or b is None:
         return a or b
@@ -89,7 +96,7 @@ def add_table(doc: Document, grid: list[GridRow], layout: str, stage: str = "rea
             _merge(target, row)
         elif header is None:
             header = row
-        elif _key(texts) == _key(header.texts()):
+        elif _key(texts) == _key(header.texts()) or (broken and _near(_key(texts), _key(header.texts()))):
             repeats += 1
             broken = True
             continue

@@ -66,10 +66,14 @@ def rules(page) -> tuple[list[Rule], list[Rule]]:
     return horizontal, vertical
 
 
-def find_tables(horizontal: list[Rule], vertical: list[Rule], words: list[Word], page: int) -> list[Lattice]:
+def find_tables(
+    horizontal: list[Rule], vertical: list[Rule], words: list[Word], page: int, empty: bool = False
+) -> list[Lattice]:
+    """Grids of the rules with the words put in their cells; `empty` keeps grids no word falls in
+    (a scan's cells, located before they are read)."""
     found = []
     for hs, vs in _components(horizontal, vertical):
-        table = _table(hs, vs, words, page)
+        table = _table(hs, vs, words, page, empty)
         if table is not None:
             found.append(table)
     return found
@@ -119,7 +123,7 @@ def _covered(rules_at: list[Rule], point: float) -> bool:
     return any(r.start - TOL <= point <= r.end + TOL for r in rules_at)
 
 
-def _table(hs: list[Rule], vs: list[Rule], words: list[Word], page: int) -> Lattice | None:
+def _table(hs: list[Rule], vs: list[Rule], words: list[Word], page: int, empty: bool) -> Lattice | None:
     xs, ys = _snap([v.pos for v in vs]), _snap([h.pos for h in hs])
     nrows, ncols = len(ys) - 1, len(xs) - 1
     if nrows < 2 or ncols < 2:
@@ -156,15 +160,22 @@ def _table(hs: list[Rule], vs: list[Rule], words: list[Word], page: int) -> Latt
             row_texts.append("" if across else _text(texts.get(a, [])))
             row_boxes.append(tuple(boxes[a]) if a == (r, c) else None)
         grid.append(GridRow(row_texts, page, (xs[0], ys[r], xs[-1], ys[r + 1]), row_boxes))
-    if not any(any(t for t in g.texts) for g in grid):
+    if not empty and not any(any(t for t in g.texts) for g in grid):
         return None
     return Lattice(grid, (xs[0], ys[0], xs[-1], ys[-1]), xs[:-1])
 
 
 def _text(words: list[Word]) -> str:
-    """Words of a cell in reading order: by line (y), then x."""
+    """Words of a cell in reading order: lines by y (a word joins the line whose centre is within
+    half a word height: OCR boxes of one line differ in height and drift with residual skew), then x."""
     if not words:
         return ""
-    height = min(w.bbox[3] - w.bbox[1] for w in words) or 1.0
-    ordered = sorted(words, key=lambda w: (round(((w.bbox[1] + w.bbox[3]) / 2) / (height * 0.6)), w.bbox[0]))
-    return " ".join(w.text for w in ordered)
+    height = sorted(w.bbox[3] - w.bbox[1] for w in words)[len(words) // 2] or 1.0
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: w.bbox[1] + w.bbox[3]):
+        middle = (w.bbox[1] + w.bbox[3]) / 2
+        if lines and abs(middle - sum(v.bbox[1] + v.bbox[3] for v in lines[-1]) / (2 * len(lines[-1]))) < height * 0.5:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    return " ".join(w.text for line in lines for w in sorted(line, key=lambda w: w.bbox[0]))

@@ -9,15 +9,18 @@ Without Tesseract the page is reported, not a crash.
 
 from __future__ import annotations
 
+import os
 import statistics
 from functools import cache
 
+import numpy as np
+
 from pipeline.config import Limits
 from pipeline.model import Document, Page
-from pipeline.readers import aligned
+from pipeline.readers import aligned, ocr_symbols, orientation, page_image, scan_tables
 
-DPI = 300
 LOW_CONFIDENCE = 60.0
+MIN_INK = 0.0005  # share of dark pixels left around a page's tables below which there is nothing to read
 _RULE_CHARS = set("|_—–-=~[](){}!/\\'‘’\"“”.,:;")
 
 
@@ -51,9 +54,10 @@ def tesseract_languages() -> tuple[set[str], str | None]:
         return set(), f"Tesseract OCR is not available ({type(exc).__name__}: {exc})".strip()
 
 
-def read_page(doc: Document, page, info: Page, limits: Limits, had_text: bool):
-    """PageContent of an OCR'd page, or None (with a diagnostic) when OCR cannot run."""
-    from pipeline.readers.page import PageContent, PageTable, TextLine, reflow
+def read_page(doc: Document, page, info: Page, limits: Limits, had_text: bool, scanned=None):
+    """PageContent of an OCR'd page, or None (with a diagnostic) when OCR cannot run.
+    `scanned`: the page's `read_scan` result when a worker thread has read it already."""
+    from pipeline.readers.page import PageContent, TextLine, reflow
 
     why = "has no text layer" if not had_text else "has an unreadable text layer"
     if not limits.ocr:
@@ -61,7 +65,7 @@ def read_page(doc: Document, page, info: Page, limits: Limits, had_text: bool):
             "read", "warning", f"page {info.number} {why} and OCR is off", code="ocr_disabled", page=info.number
         )
         return None
-    languages, error = tesseract_languages()
+    error = tesseract_languages()[1]
     if error:
         doc.diagnose(
             "read",
@@ -71,30 +75,37 @@ def read_page(doc: Document, page, info: Page, limits: Limits, had_text: bool):
             page=info.number,
         )
         return None
-    lang = limits.ocr_language
-    if lang not in languages:
+    lang = language(limits)
+    if lang != limits.ocr_language:
         doc.diagnose(
             "read",
             "warning",
-            f"Tesseract has no '{lang}' model (apt-get install tesseract-ocr-{lang}); read with 'eng', diacritics lost",
+            f"Tesseract has no '{limits.ocr_language}' model (apt-get install tesseract-ocr-{limits.ocr_language});"
+            " read with 'eng', diacritics lost",
             code="ocr_language_missing",
             page=info.number,
         )
-        lang = "eng"
-    words, lines, confidence = ocr_words(page, lang)
+    if scanned is None:
+        scanned = read_scan(*page_image.render(page), lang, info.number)
+    prepared, ruled, words, lines, confidence = scanned
     info.method = "ocr"
     info.ocr_confidence = confidence
-    content = PageContent(info.number, info.width or 0.0, info.height or 0.0, [])
-    tables = []
-    for found in aligned.find_tables(words, info.number):
-        xs = [round(x / (info.width or 1.0), 3) for x in found.xs]
-        tables.append(PageTable(found.grid, found.bbox, "ocr", len(found.xs), xs))
+    content = PageContent(info.number, prepared.width, prepared.height, [])
+    tables = scan_tables.find(prepared, ruled, words, info.number)
     text_lines = []
     for text, bbox, size, paragraph in lines:
         center = ((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)
         if not any(t.bbox[0] <= center[0] <= t.bbox[2] and t.bbox[1] <= center[1] <= t.bbox[3] for t in tables):
             text_lines.append(TextLine(text, bbox, paragraph, size))
     content.items = sorted([*reflow(text_lines), *tables], key=lambda it: (it.bbox[1], it.bbox[0]))
+    if prepared.uncertain:
+        doc.diagnose(
+            "read",
+            "warning",
+            f"page {info.number}: OCR cannot tell the comparison sign in {', '.join(prepared.uncertain[:5])}",
+            code="ocr_uncertain_sign",
+            page=info.number,
+        )
     severity = "warning" if confidence is not None and confidence < LOW_CONFIDENCE else "info"
     doc.diagnose(
         "read",
@@ -106,59 +117,60 @@ def read_page(doc: Document, page, info: Page, limits: Limits, had_text: bool):
     return content
 
 
-def remove_rules(image):
-    """Table ruling lines whitened: Tesseract reads them as '|' and loses the cells beside them.
+def language(limits: Limits) -> str:
+    """The OCR language asked for, or 'eng' when its model is not installed."""
+    return limits.ocr_language if limits.ocr_language in tesseract_languages()[0] else "eng"
 
-    A pixel is on a rule when it lies on a dark run longer than any glyph stroke
-    (a third of an inch) horizontally or vertically.
-    """
-    import numpy as np
+
+def read_scan(image, dpi: int, lang: str, number: int):
+    """(page image, ruled grids, words, lines, confidence) of a rendered page: upright, deskewed,
+    read; turned over and read again when the reading is poor and OSD says it is upside down."""
     from PIL import Image
 
-    dark = np.asarray(image) < 128
-    length = DPI // 3
-    rules = _long_runs(dark, length) | _long_runs(dark.T, length).T
-    if not rules.any():
-        return image
-    cleaned = np.asarray(image).copy()
-    cleaned[rules] = 255
-    return Image.fromarray(cleaned)
+    _tesseract_dies_with_worker()  # every Tesseract this page starts (cells, page, OSD)
+    prepared = page_image.straighten(image, dpi)
+    ruled, words, lines, confidence = read_image(prepared, lang, number)
+    upside_down = confidence is not None and confidence < LOW_CONFIDENCE
+    if upside_down and orientation.osd_rotation(Image.fromarray(prepared.gray)) == 180:
+        prepared = page_image.turn_over(prepared)
+        ruled, words, lines, confidence = read_image(prepared, lang, number)
+    return prepared, ruled, words, lines, confidence
 
 
-def _long_runs(dark, length: int):
-    """Pixels on a horizontal run of at least `length` dark pixels (window sums over cumulative counts)."""
-    import numpy as np
+def read_image(prepared: page_image.PageImage, lang: str, number: int):
+    """(ruled grids, words, lines, mean confidence): the ruled tables cell by cell, then the rest
+    of the page with those tables whitened."""
+    ruled, table_confidences = scan_tables.ruled_tables(prepared, number, lang)
+    scan_tables.blank(prepared, [t.bbox for t in ruled])
+    if ruled and np.count_nonzero(prepared.pixels < 128) < MIN_INK * prepared.pixels.size:
+        words, lines, confidences = [], [], []  # nothing but specks around the tables: no page pass
+    else:
+        words, lines, confidences = ocr_words(prepared, lang)
+    confidences += table_confidences
+    return ruled, words, lines, (statistics.fmean(confidences) if confidences else None)
 
-    width = dark.shape[1]
-    if width < length:
-        return np.zeros_like(dark)
-    counts = np.cumsum(np.pad(dark, ((0, 0), (1, 0))).astype(np.int32), axis=1)
-    starts = (counts[:, length:] - counts[:, :-length]) == length  # the run starting here is long
-    starts = np.pad(starts, ((0, 0), (0, length - 1))).astype(np.int32)
-    cover = np.pad(np.cumsum(starts, axis=1), ((0, 0), (length, 0)))
-    return (cover[:, length : length + width] - cover[:, :width]) > 0
 
-
-def ocr_words(page, lang: str):
-    """(words, lines as (text, bbox, height), mean confidence) in page points."""
-    import pymupdf
+def ocr_words(prepared: page_image.PageImage, lang: str):
+    """(words, lines as (text, bbox, height), word confidences) in page points; one Tesseract pass,
+    one thread (OpenMP threads oversubscribe a small machine several times over)."""
     import pytesseract
-    from PIL import Image
 
-    _tesseract_dies_with_worker()
-    pix = page.get_pixmap(dpi=DPI, colorspace=pymupdf.csGRAY)
-    image = remove_rules(Image.frombytes("L", (pix.width, pix.height), pix.samples))
-    data = pytesseract.image_to_data(image, lang=lang, config="--psm 3", output_type=pytesseract.Output.DICT)
-    scale = 72 / DPI
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    data = pytesseract.image_to_data(prepared.image, lang=lang, config="--psm 3", output_type=pytesseract.Output.DICT)
+    scale = 72 / prepared.dpi
     words: list[aligned.Word] = []
     grouped: dict[tuple[int, int, int], list[aligned.Word]] = {}
     paragraphs: dict[tuple[int, int], int] = {}
     confidences: list[float] = []
     for i, text in enumerate(data["text"]):
         conf = float(data["conf"][i])
-        text = text.strip()
+        text = ocr_symbols.clean_word(text)
         if conf < 0 or not text or (set(text) <= _RULE_CHARS and conf < 80):
             continue  # layout boxes, and ruling lines read as '|' or '—'
+        box = [data[k][i] for k in ("left", "top", "width", "height")]
+        if scan_tables.is_stamp(prepared, box):
+            continue
+        text = scan_tables.read_sign(prepared.pixels, text, box, prepared.uncertain)
         x, y, w, h = (data[k][i] * scale for k in ("left", "top", "width", "height"))
         word = aligned.Word(text, (x, y, x + w, y + h))
         words.append(word)
@@ -176,4 +188,4 @@ def ocr_words(page, lang: str):
         paragraph = paragraphs.setdefault((block, par), len(paragraphs))
         lines.append((" ".join(w.text for w in ws), bbox, bbox[3] - bbox[1], paragraph))
     lines.sort(key=lambda ln: (round(ln[1][1] / 4), ln[1][0]))
-    return words, lines, (statistics.fmean(confidences) if confidences else None)
+    return words, lines, confidences

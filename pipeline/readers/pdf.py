@@ -25,6 +25,7 @@ from pipeline.normalize.fold import fold
 from pipeline.readers import ReadError, aligned, lattice, page_guard
 from pipeline.readers import legacy as legacy_enc
 from pipeline.readers.grid import GridRow, add_line, add_table, clean_cell, union
+from pipeline.readers.ocr_pages import Prefetch
 from pipeline.readers.page import PageContent, PageTable, TextLine, reflow
 from pipeline.readers.page_guard import PageTimeout
 
@@ -56,13 +57,22 @@ def read_pdf(doc: Document, data: bytes, limits: Limits) -> None:
         doc.diagnose("read", "warning", "PDF structure was damaged and repaired; check the text", code="pdf_repaired")
     plumber = _Plumber(data)
     contents: list[PageContent] = []
+    scans = Prefetch(pdf, limits)
     for index in range(pdf.page_count):
         try:
             page_guard.reset_warnings()
             page = pdf[index]
             contents.append(
                 call_with_deadline(
-                    limits.max_page_seconds, _read_page, doc, page, index + 1, plumber, limits, timeout=PageTimeout
+                    limits.max_page_seconds,
+                    _read_page,
+                    doc,
+                    page,
+                    index + 1,
+                    plumber,
+                    limits,
+                    scans,
+                    timeout=PageTimeout,
                 )
             )
         except ReadError:
@@ -73,6 +83,7 @@ def read_pdf(doc: Document, data: bytes, limits: Limits) -> None:
         except Exception as exc:  # one broken page is reported, the others are read
             _page_failed(doc, index + 1, f"could not be read: {exc}", "page_error")
     plumber.close()
+    scans.close()
     failed = [p.number for p in doc.pages if p.method == "failed"]
     if failed and len(failed) == len(doc.pages):  # nothing readable: report the file
         raise ReadError(
@@ -145,7 +156,7 @@ class _Plumber:
             self.pdf.close()
 
 
-def _read_page(doc: Document, page, number: int, plumber: _Plumber, limits: Limits) -> PageContent:
+def _read_page(doc: Document, page, number: int, plumber: _Plumber, limits: Limits, scans: Prefetch) -> PageContent:
     rect = page.rect  # rotation applied
     info = Page(number=number, width=rect.width, height=rect.height, method="pymupdf", rotation=page.rotation)
     doc.pages.append(info)
@@ -159,10 +170,11 @@ def _read_page(doc: Document, page, number: int, plumber: _Plumber, limits: Limi
         why = f"page {number} is partly damaged ({damaged})"
         doc.diagnose("read", "warning", why, code="page_damaged", page=number)
     if not lines or _is_garbage(text) or (len(text) < 50 and page.get_images()):  # a scan, maybe with a stamp
-        from pipeline.readers import ocr
+        from pipeline.readers import ocr, page_image
 
-        too_large = page_guard.too_many_pixels(doc, info, ocr.DPI, limits)
-        ocr_content = None if too_large else ocr.read_page(doc, page, info, limits, had_text=bool(lines))
+        too_large = page_guard.too_many_pixels(doc, info, page_image.render_dpi(page), limits)
+        scanned = None if too_large else scans.take(number)
+        ocr_content = None if too_large else ocr.read_page(doc, page, info, limits, bool(lines), scanned)
         if ocr_content is not None:
             return ocr_content
         content.items = list(lines)
