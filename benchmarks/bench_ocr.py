@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from pipeline.config import Limits, default_jobs  # noqa: E402
-from pipeline.readers import ocr_pages, page_image, read_document  # noqa: E402
+from pipeline.readers import page_image, read_document  # noqa: E402
 from pipeline.stages import STAGES  # noqa: E402
 
 
@@ -65,11 +65,10 @@ def plain(images: list[Path], jobs: int) -> float:
 
 
 def pipeline(pdfs: list[Path], jobs: int) -> tuple[float, int, int]:
-    ocr_pages.workers = lambda: jobs
     started = time.perf_counter()
     rows = tables = 0
     for path in pdfs:
-        doc = read_document(path, Limits())
+        doc = read_document(path, Limits(ocr_threads=jobs))
         for _name, stage in STAGES:
             stage(doc)
         rows += len(doc.indicators) + len(doc.tasks)

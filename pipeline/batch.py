@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline import commit
@@ -55,11 +55,13 @@ class RunResult:
 def execute(jobs: list[Job], config: RunConfig):
     """(job, outcome) pairs as documents finish, on the configured executor (never more workers than jobs)."""
     n_jobs = max(1, min(config.jobs, len(jobs)))
+    # cores the workers leave idle (fewer documents than jobs) read a scan's pages side by side
+    limits = replace(config.limits, ocr_threads=config.limits.ocr_threads or max(1, config.jobs // n_jobs))
     if config.executor == "dask":
         loaded = (_with_data(job) for job in jobs)
-        return run_dask(loaded, work, fail_job, config.limits, n_jobs, config.scheduler)
+        return run_dask(loaded, work, fail_job, limits, n_jobs, config.scheduler)
     # always in worker processes, even one: a document that runs away (memory, a C crash) costs only itself
-    return run_processes(jobs, work, fail_job, config.limits, n_jobs)
+    return run_processes(jobs, work, fail_job, limits, n_jobs)
 
 
 def _with_data(job: Job) -> Job:

@@ -24,6 +24,9 @@ class Limits:
     max_page_seconds: float = 120.0
     ocr: bool = True
     ocr_language: str = "vie"
+    # Threads reading one document's scanned pages side by side (one single-threaded Tesseract each);
+    # 0 = every core this process may use. A batch gives each worker its share of the cores.
+    ocr_threads: int = 0
 
 
 def default_jobs() -> int:

@@ -8,13 +8,12 @@ processes and in NumPy, both outside the GIL. PyMuPDF is not thread-safe, so
 pages are rendered in the reading thread, a few pages ahead of the page loop
 (bounded memory: at most `AHEAD` rendered pages per worker wait).
 
-Inside a batch worker process the other workers already fill the cores, and the
-pages are read in the page loop as before.
+In a batch, each worker process gets its share of the cores (`Limits.ocr_threads`):
+one when the other workers already fill them, all of them for a lone scan.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from pipeline.config import Limits, default_jobs
@@ -23,9 +22,9 @@ from pipeline.readers import ocr, page_image
 AHEAD = 2  # rendered pages waiting per worker
 
 
-def workers() -> int:
-    """Threads for one document's scanned pages: every core when reading alone, one in a batch worker."""
-    return 1 if multiprocessing.parent_process() is not None else default_jobs()
+def workers(limits: Limits) -> int:
+    """Threads for one document's scanned pages: its share of the cores, or every core when reading alone."""
+    return limits.ocr_threads or default_jobs()
 
 
 class Prefetch:
@@ -35,7 +34,7 @@ class Prefetch:
         self.pdf = pdf
         self.futures: dict[int, Future] = {}
         self.pool: ThreadPoolExecutor | None = None
-        threads = workers() if threads is None else threads
+        threads = workers(limits) if threads is None else threads
         if not limits.ocr or threads < 2 or ocr.tesseract_languages()[1]:
             return
         self.numbers = []
