@@ -74,3 +74,27 @@ def test_ocr_off_keeps_text_pages_and_reports_the_scan(tmp_path):
     doc = read_document(tmp_path / "both.pdf", Limits(ocr=False))
     assert doc.lines[0].text.startswith("Kế hoạch")
     assert [d.page for d in doc.diagnostics if d.code == "ocr_disabled"] == [2]
+
+
+def test_every_tesseract_process_runs_one_thread(tmp_path, monkeypatch):
+    """OpenMP threads of several Tesseracts fight over a small machine's cores (about 5x slower on two):
+    each one the reader starts, for the cell strip and for the page, is single-threaded."""
+    import subprocess
+
+    if ocr.tesseract_languages()[1]:
+        pytest.skip("Tesseract is not installed (make system-deps)")
+    monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
+    started = []
+    popen = subprocess.Popen.__init__
+
+    def spy(self, args, *rest, **kwargs):
+        if "tesseract" in str(args[0]):
+            started.append((args, (kwargs.get("env") or {}).get("OMP_THREAD_LIMIT")))
+        popen(self, args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", spy)
+    prose, table = scan_content()
+    doc = read_document(render_scan(tmp_path / "scan.pdf", prose, table), Limits(ocr_threads=1))
+    reads = [limit for args, limit in started if "-l" in args]
+    assert doc.tables and len(reads) >= 2, started  # the cell strip and the page around the table
+    assert set(reads) == {"1"}, started

@@ -24,21 +24,24 @@ MIN_INK = 0.0005  # share of dark pixels left around a page's tables below which
 _RULE_CHARS = set("|_—–-=~[](){}!/\\'‘’\"“”.,:;")
 
 
-def _tesseract_dies_with_worker() -> None:
-    """Tesseract processes that pytesseract starts get SIGKILL when their worker dies (PR_SET_PDEATHSIG),
-    so a killed worker leaves no OCR running; an interrupted page's are killed by the worker itself."""
+def _configure_tesseract() -> None:
+    """Every Tesseract process pytesseract starts (cells, page, OSD) runs one thread, unless the user set
+    OMP_THREAD_LIMIT: its OpenMP threads oversubscribe a small machine (about 6x slower), and pages run
+    side by side instead. And it gets SIGKILL when its worker dies (PR_SET_PDEATHSIG), so a killed worker
+    leaves no OCR running; an interrupted page's are killed by the worker itself."""
     import pytesseract.pytesseract as pt
 
     from pipeline.executors import die_with_parent
 
     original = pt.subprocess_args
-    if getattr(original, "dies_with_worker", False):
+    if getattr(original, "configured", False):
         return
 
     def subprocess_args(*args, **kwargs):
-        return {**original(*args, **kwargs), "preexec_fn": die_with_parent}
+        env = {"OMP_THREAD_LIMIT": "1", **os.environ}
+        return {**original(*args, **kwargs), "preexec_fn": die_with_parent, "env": env}
 
-    subprocess_args.dies_with_worker = True
+    subprocess_args.configured = True
     pt.subprocess_args = subprocess_args
 
 
@@ -127,7 +130,7 @@ def read_scan(image, dpi: int, lang: str, number: int):
     read; turned over and read again when the reading is poor and OSD says it is upside down."""
     from PIL import Image
 
-    _tesseract_dies_with_worker()  # every Tesseract this page starts (cells, page, OSD)
+    _configure_tesseract()
     prepared = page_image.straighten(image, dpi)
     ruled, words, lines, confidence = read_image(prepared, lang, number)
     upside_down = confidence is not None and confidence < LOW_CONFIDENCE
@@ -151,11 +154,9 @@ def read_image(prepared: page_image.PageImage, lang: str, number: int):
 
 
 def ocr_words(prepared: page_image.PageImage, lang: str):
-    """(words, lines as (text, bbox, height), word confidences) in page points; one Tesseract pass,
-    one thread (OpenMP threads oversubscribe a small machine several times over)."""
+    """(words, lines as (text, bbox, height), word confidences) in page points; one Tesseract pass."""
     import pytesseract
 
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     data = pytesseract.image_to_data(prepared.image, lang=lang, config="--psm 3", output_type=pytesseract.Output.DICT)
     scale = 72 / prepared.dpi
     words: list[aligned.Word] = []
