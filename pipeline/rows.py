@@ -33,7 +33,9 @@ def document_row(doc: Document, status: str = "ok", error: str | None = None, se
         "ocr_confidence": sum(conf) / len(conf) if conf else None,
         "diacritics_stripped": doc.diacritics_stripped,
         **meta,
-        "commune_key": commune_key(meta.get("province"), meta.get("district"), meta.get("commune"), doc.doc_id),
+        "commune_key": commune_key(
+            meta.get("province"), meta.get("district"), meta.get("commune"), doc.doc_id, meta.get("level")
+        ),
         "n_headings": len(doc.headings),
         "n_tables": len(doc.tables),
         "n_indicators": len(doc.indicators),

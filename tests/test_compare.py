@@ -54,6 +54,9 @@ def test_plans_naming_no_commune_never_merge():
     assert commune_key("Huế", None, None, "a1") != commune_key("Huế", None, None, "b2")
     assert commune_key(None, None, "Tân Phú", "a1") == commune_key(None, None, "Tân Phú", "b2")
     assert commune_key("Huế", "Quận 1", None, "a1") == commune_key("Huế", "Quận 1", None, "b2")  # one district's plans
+    # a plan of the province itself: the province is the issuer, so its plans (and amendments) share a key
+    assert commune_key("Huế", None, None, "a1", "tinh") == commune_key("Thành phố Huế", None, None, "b2", "tinh")
+    assert commune_key(None, None, None, "a1", "tinh") != commune_key(None, None, None, "b2", "tinh")
 
 
 def test_same_named_communes_of_two_provinces_stay_apart(seed_docs, tmp_path):
@@ -187,3 +190,29 @@ def test_a_trajectory_comes_from_one_source_row():
     assert values == [10, 20, 30, 40]
     (dropped,) = [r for r in cmp.detail if not r["chosen"]]
     assert dropped["value"] == 70 and "nhiều năm hơn" in dropped["reason"]
+
+
+def _province_plan(tmp_path, name: str, number: str, day: int, title: str, value: int):
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH LÂM SƠN\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        f"Số: {number}/KH-UBND\nLâm Sơn, ngày {day} tháng 4 năm 2026\n"
+        f"KẾ HOẠCH\n{title}\n"
+        "I. MỤC TIÊU ĐẾN NĂM 2027\n"
+        f"- Tỷ lệ hộ gia đình có kết nối Internet băng rộng cáp quang đạt trên {value}%.\n"
+        "- 100% hệ thống thông tin cấp tỉnh được triển khai trên nền tảng điện toán đám mây.\n"
+        "II. TỔ CHỨC THỰC HIỆN\nCác sở, ngành triển khai Kế hoạch này.\n"
+    )
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return _process(path)
+
+
+def test_a_province_plan_and_its_amendment_share_the_province_as_issuer(tmp_path):
+    first = _province_plan(tmp_path, "kh.txt", "41", 2, "Phát triển hạ tầng số tỉnh Lâm Sơn năm 2026", 70)
+    amended = _province_plan(
+        tmp_path, "kh_sua.txt", "77", 28, "Sửa đổi, bổ sung Kế hoạch phát triển hạ tầng số tỉnh Lâm Sơn năm 2026", 85
+    )
+    indicators, documents, catalog = _tables([first, amended])
+    assert set(documents["level"]) == {"tinh"} and documents["commune_key"].nunique() == 1
+    roles = dict(zip(*compare(indicators, documents, catalog, None).plans[["doc_id", "role"]].T.values, strict=True))
+    assert roles == {amended.doc_id: "current", first.doc_id: "superseded"}

@@ -21,6 +21,7 @@ from pipeline.normalize.fold import fold
 _RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 UNKNOWN = "?"
 KEY_PARTS = ("province", "district", "commune")
+PROVINCE_LEVEL = "tinh"  # documents.level of a province's (or centrally-governed city's) own plan
 
 
 @cache
@@ -43,24 +44,28 @@ def name_key(name: object) -> str:
     return "-".join(words)
 
 
-def commune_key(province: object, district: object, commune: object, doc_id: str | None = None) -> str:
-    """'dong-nai/?/tan-phu': the identity of the commune issuing a plan.
+def commune_key(
+    province: object, district: object, commune: object, doc_id: str | None = None, level: object = None
+) -> str:
+    """'dong-nai/?/tan-phu': the identity of the commune (or district, or province) issuing a plan.
 
-    When neither commune nor district is known, nothing says two plans share an issuer: the key then
-    ends in '#<doc_id>' so such a plan stands alone instead of merging with every other unnamed one.
+    When neither commune nor district is known, nothing says two plans share an issuer, unless the plan
+    says it is the province's own (`level` tinh): the key then ends in '#<doc_id>' so such a plan stands
+    alone instead of merging with every other unnamed one.
     """
     parts = [name_key(p) for p in (province, district, commune)]
     key = "/".join(parts)
-    return f"{key}#{doc_id}" if doc_id and parts[1:] == [UNKNOWN, UNKNOWN] else key
+    provincial = level == PROVINCE_LEVEL and parts[0] != UNKNOWN
+    return f"{key}#{doc_id}" if doc_id and parts[1:] == [UNKNOWN, UNKNOWN] and not provincial else key
 
 
 def with_commune_key(documents: pd.DataFrame) -> pd.DataFrame:
     """Documents with `commune_key` (and `district`, null when the metadata has none) filled in."""
     out = documents.copy()
-    for col in KEY_PARTS:
+    for col in (*KEY_PARTS, "level"):
         if col not in out:
             out[col] = None
-    columns = [out[c] for c in (*KEY_PARTS, "doc_id")]
+    columns = [out[c] for c in (*KEY_PARTS, "doc_id", "level")]
     out["commune_key"] = [commune_key(*parts) for parts in zip(*columns, strict=True)]
     return out
 
