@@ -48,6 +48,10 @@ class TableItem:
     def width(self) -> int:
         return max(len(r) for seg in self.segments for r in seg)
 
+    def padded_rows(self) -> list[list[str]]:
+        """Every row of every page segment, padded with empty cells to the table's width."""
+        return [r + [""] * (self.width - len(r)) for seg in self.segments for r in seg]
+
 
 def seed_path(prefix: str) -> Path:
     return next(RAW.glob(f"{prefix}_*.txt"))
@@ -279,7 +283,7 @@ def render_docx(path: Path, items: list[str | TableItem], nested: bool = False) 
         if not isinstance(item, TableItem):
             document.add_paragraph(item)
             continue
-        rows = [r + [""] * (item.width - len(r)) for seg in item.segments for r in seg]
+        rows = item.padded_rows()
         breaks = {sum(map(len, item.segments[:k])) for k in range(1, len(item.segments))}
         table = document.add_table(rows=len(rows), cols=item.width)
         table.style = "Table Grid"
@@ -392,7 +396,7 @@ def render_docx_merged(path: Path, items: list[str | TableItem], group_column: b
         if not isinstance(item, TableItem):
             document.add_paragraph(item)
             continue
-        rows = [r + [""] * (item.width - len(r)) for seg in item.segments for r in seg]
+        rows = item.padded_rows()
         header, body = rows[0], rows[1:]
         merges: list[tuple[int, int, int, int]] = []
         if group_column:

@@ -23,7 +23,7 @@ from pipeline.normalize.agencies import clean_name, normalize_agency, split_agen
 from pipeline.normalize.fold import fold, strip_diacritics
 from pipeline.normalize.restore import restore_diacritics
 from pipeline.normalize.targets import Target, parse_targets, years_in
-from pipeline.normalize.units import clean_cell, tidy
+from pipeline.normalize.text import clean_cell, clean_text
 
 _ROMAN = re.compile(r"^[IVXL]{1,6}$")
 _OCR_ROMAN = re.compile(r"^(?=.*[IVX])[IVXl1|]{1,6}$")  # OCR reads 'II' as 'lI', 'Il', '1I' or 'I|'
@@ -159,7 +159,7 @@ def _table_indicators(doc: Document, table: Table, plan_year: int | None) -> lis
     out: list[Indicator] = []
     state = _State()
     for i, row in enumerate(table.rows):
-        cells = [tidy(t) for t in row.texts()]
+        cells = [clean_text(t) for t in row.texts()]
         code, name = _code(cols.get(cells, "code")), clean_cell(cols.get(cells, "name"))
         unit_raw = clean_cell(cols.get(cells, "unit"))
         values = [cells[j] for j, _ in cols.years if j < len(cells)] + [cols.get(cells, "target")]

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pipeline.normalize.fold import fold
 from pipeline.normalize.targets import Hit, Target, parse_target, scan_targets
-from pipeline.normalize.units import clean_cell
+from pipeline.normalize.text import clean_cell
 
 VOCABULARY_CSV = Path(__file__).resolve().parent.parent / "resources" / "prose_vocabulary.csv"
 

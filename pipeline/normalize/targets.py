@@ -19,7 +19,8 @@ from functools import cache
 from pathlib import Path
 
 from pipeline.normalize.fold import fold, strip_diacritics
-from pipeline.normalize.units import clean_cell, normalize_unit, tidy
+from pipeline.normalize.text import clean_cell, clean_text
+from pipeline.normalize.units import normalize_unit
 
 PHRASES_CSV = Path(__file__).resolve().parent.parent / "resources" / "target_phrases.csv"
 COMPARATORS = (">=", ">", "<=", "<", "=", "range", "text")
@@ -247,7 +248,7 @@ def _clean_words(text: str) -> str:
 
 
 def _single(t: _Text, hit: _AHit | None, lo: int, hi: int, unit_raw: str | None) -> Target:
-    raw = tidy(t.orig(lo, hi))
+    raw = clean_text(t.orig(lo, hi))
     unit, unit_base = normalize_unit(unit_raw)
     years = years_in(_BASE_YEAR.sub(" ", raw))  # 'tăng 25% so với năm 2024': 2024 is the baseline
     year = years[0] if years else None

@@ -40,3 +40,8 @@ def clean_text(
             text = text.strip(_EDGE_PUNCTUATION).strip()
         if text == before:
             return text
+
+
+def clean_cell(text: str | None) -> str:
+    """A table cell or a target as displayed: `clean_text` with markdown bold and LaTeX markup removed."""
+    return clean_text(text, bold=True, latex=True)

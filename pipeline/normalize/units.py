@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from pipeline.normalize.fold import fold
-from pipeline.normalize.text import clean_text
+from pipeline.normalize.text import clean_cell
 
 UNITS_CSV = Path(__file__).resolve().parent.parent / "resources" / "units.csv"
 CANONICAL = ("percent", "index", "count", "document", "system", "model", "initiative", "level", "other")
@@ -28,16 +28,6 @@ def vocabulary() -> tuple[tuple[str, str], ...]:
     if bad:
         raise ValueError(f"units.csv: unknown units {bad}")
     return tuple(sorted(rows, key=lambda r: -len(r[0])))
-
-
-def tidy(text: str | None) -> str:
-    """A cell as printed (normalize.text.clean_text): NFC, HTML tags removed, single spaces."""
-    return clean_text(text)
-
-
-def clean_cell(text: str | None) -> str:
-    """A cell for display (normalize.text.clean_text): also markdown/LaTeX markup ('**', '$', '\\%') removed."""
-    return clean_text(text, bold=True, latex=True)
 
 
 def normalize_unit(raw: str | None) -> tuple[str | None, str | None]:

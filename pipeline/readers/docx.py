@@ -25,7 +25,7 @@ from pipeline.config import Limits
 from pipeline.model import Document, Page
 from pipeline.readers import ReadError
 from pipeline.readers.docx_merges import Slot, flatten
-from pipeline.readers.grid import GridRow, add_line, add_table, clean_cell
+from pipeline.readers.grid import GridRow, add_line, add_table, squeeze_spaces
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADING_STYLE = re.compile(r"^(?:heading|tieude|title)\s*(\d)?$", re.I)
@@ -237,7 +237,7 @@ class _Reader:
                 self.page += 1
             elif tag in ("br", "cr"):
                 parts.append("")
-        return [clean_cell(x) for x in parts]
+        return [squeeze_spaces(x) for x in parts]
 
     def paragraph(self, p) -> None:
         ppr = p.find(f"{W}pPr")

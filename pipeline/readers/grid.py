@@ -33,7 +33,7 @@ class GridRow:
     plain: bool = False  # not a row: a page number between the parts of a table, kept as a line
 
 
-def clean_cell(text: str | None) -> str:
+def squeeze_spaces(text: str | None) -> str:
     """Spaces collapsed. Soft hyphens stay until `fix_legacy`: in TCVN3 that code is the letter 'ư'."""
     return _SPACES.sub(" ", text or "").strip()
 
@@ -63,10 +63,10 @@ def add_line(doc: Document, text: str, page: int | None, bbox: BBox | None) -> L
 
 def add_table(doc: Document, grid: list[GridRow], layout: str, stage: str = "read") -> Table | None:
     """Append the grid's lines and its `Table` to `doc`; None for a grid of fewer than two rows."""
-    grid = _join_wrapped([g for g in grid if any(clean_cell(t) for t in g.texts)])
+    grid = _join_wrapped([g for g in grid if any(squeeze_spaces(t) for t in g.texts)])
     if sum(not g.plain for g in grid) < 2:
         for g in grid:
-            add_line(doc, " ".join(clean_cell(t) for t in g.texts if clean_cell(t)), g.page, g.bbox)
+            add_line(doc, " ".join(squeeze_spaces(t) for t in g.texts if squeeze_spaces(t)), g.page, g.bbox)
         return None
     width = max(len(g.texts) for g in grid if not g.plain)
     rows: list[Row] = []
@@ -79,9 +79,9 @@ def add_table(doc: Document, grid: list[GridRow], layout: str, stage: str = "rea
         broken = broken or g.page != page
         page = g.page
         if g.plain:
-            add_line(doc, clean_cell(" ".join(g.texts)), g.page, g.bbox)
+            add_line(doc, squeeze_spaces(" ".join(g.texts)), g.page, g.bbox)
             continue
-        texts = [clean_cell(t) for t in g.texts] + [""] * (width - len(g.texts))
+        texts = [squeeze_spaces(t) for t in g.texts] + [""] * (width - len(g.texts))
         line = add_line(doc, "\t".join(texts).rstrip("\t"), g.page, g.bbox)
         boxes = list(g.cell_bboxes) + [None] * (width - len(g.cell_bboxes))
         row = Row(

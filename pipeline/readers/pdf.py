@@ -24,7 +24,7 @@ from pipeline.model import BBox, Document, Page
 from pipeline.normalize.fold import fold
 from pipeline.readers import ReadError, aligned, lattice, page_guard
 from pipeline.readers import legacy as legacy_enc
-from pipeline.readers.grid import GridRow, add_line, add_table, clean_cell, union
+from pipeline.readers.grid import GridRow, add_line, add_table, squeeze_spaces, union
 from pipeline.readers.ocr_pages import Prefetch
 from pipeline.readers.page import PageContent, PageTable, TextLine, reflow
 from pipeline.readers.page_guard import PageTimeout
@@ -228,7 +228,7 @@ def text_lines(page, textpage=None) -> list[TextLine]:
                 touching = span["bbox"][0] - before["bbox"][2] < span["size"] * 0.15
                 text += span["text"] if touching or text.endswith(" ") else " " + span["text"]
             box = transform(matrix, line["bbox"])
-            raw.append(TextLine(clean_cell(text), box, b, max(s["size"] for s in spans)))
+            raw.append(TextLine(squeeze_spaces(text), box, b, max(s["size"] for s in spans)))
     raw.sort(key=lambda ln: (round(ln.bbox[1] / 3), ln.bbox[0]))
     return raw
 
@@ -266,7 +266,7 @@ def _grid(table, page_no: int) -> list[GridRow]:
         out: list[str] = []
         for c, (text, box) in enumerate(zip(row_texts, row_boxes, strict=True)):
             if box is not None:
-                out.append(clean_cell(text))
+                out.append(squeeze_spaces(text))
                 continue
             left = next((b for b in reversed(row_boxes[:c]) if b), None)
             x = col_x[c] if c < len(col_x) else None
