@@ -273,17 +273,22 @@ def render_pdf(
 # ---------------------------------------------------------------- DOCX
 
 
+def _docx_items(document, items: list[str | TableItem]):
+    """Adds the paragraphs to `document` in order; yields each table with its padded rows at its place."""
+    for item in items:
+        if isinstance(item, TableItem):
+            yield item, item.padded_rows()
+        else:
+            document.add_paragraph(item)
+
+
 def render_docx(path: Path, items: list[str | TableItem], nested: bool = False) -> Path:
     """Paragraphs and one Word table per seed table; group rows span columns, equal last cells merge down."""
     import docx
     from docx.oxml import OxmlElement
 
     document = docx.Document()
-    for item in items:
-        if not isinstance(item, TableItem):
-            document.add_paragraph(item)
-            continue
-        rows = item.padded_rows()
+    for item, rows in _docx_items(document, items):
         breaks = {sum(map(len, item.segments[:k])) for k in range(1, len(item.segments))}
         table = document.add_table(rows=len(rows), cols=item.width)
         table.style = "Table Grid"
@@ -392,11 +397,7 @@ def render_docx_merged(path: Path, items: list[str | TableItem], group_column: b
     import docx
 
     document = docx.Document()
-    for item in items:
-        if not isinstance(item, TableItem):
-            document.add_paragraph(item)
-            continue
-        rows = item.padded_rows()
+    for _item, rows in _docx_items(document, items):
         header, body = rows[0], rows[1:]
         merges: list[tuple[int, int, int, int]] = []
         if group_column:
