@@ -147,6 +147,7 @@ class Metadata:
     issue_date: date | None = None
     signer: str | None = None
     plan_year: int | None = None
+    plan_year_source: str | None = None  # title | issue_date: read from the title, or the issue year assumed
     title: str | None = None
 
 
