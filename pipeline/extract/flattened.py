@@ -204,7 +204,7 @@ def _line_widths(doc: Document, rows: list[list[Chunk]]) -> dict[int, list[int]]
             if len(cells) == 1:
                 per_cell[next(iter(cells))].append(n)
         for (_sub, col), nos in per_cell.items():
-            widths[col] += [len(doc.lines[n - 1].text.strip()) for n in nos[:-1]]
+            widths[col] += [len(doc.line(n).text.strip()) for n in nos[:-1]]
     return widths
 
 
@@ -273,7 +273,7 @@ def _rows(doc: Document, raw: RawRow, chunks: list[Chunk], roles: list[str], ocr
                 )
             else:
                 cells.append(Cell("", start, start, page))
-        raw_text = "\n".join(doc.lines[n - 1].text for n in line_nos)
+        raw_text = "\n".join(doc.line(n).text for n in line_nos)
         out.append(Row(cells, start, end, page, raw=raw_text))
     return out
 

@@ -23,19 +23,8 @@ from rapidfuzz import fuzz, process
 from pipeline.normalize.fold import fold
 from pipeline.normalize.text import clean_text
 
-# Level words that may trail a name; tried longest first.
-_LEVEL_SUFFIXES = (
-    ("tren", "dia", "ban", "xa"),
-    ("tren", "dia", "ban"),
-    ("thuoc", "xa"),
-    ("thanh", "pho"),
-    ("phuong",),
-    ("tinh",),
-    ("xa",),
-)
 # Words naming an administrative level: a fuzzy match may never change one into another.
 _LEVEL_WORDS = frozenset({"xa", "phuong", "thi", "tran", "huyen", "quan", "tinh", "thanh", "pho", "bo"})
-_LEAD_INS = (("de", "nghi"), ("trach", "nhiem"), ("chung", "cua"), ("cua",), ("cac",))
 _FUZZY_MIN_CHARS = 12
 _FUZZY_SCORE = 88
 _FUZZY_WORD_SCORE = 50
@@ -58,6 +47,13 @@ class Agency:
 def _read_csv(name: str) -> list[dict[str, str]]:
     text = resources.files("pipeline.resources").joinpath(name).read_text(encoding="utf-8")
     return list(csv.DictReader(text.splitlines()))
+
+
+@cache
+def _affixes(kind: str) -> tuple[tuple[str, ...], ...]:
+    """Word sequences of one kind (level_suffix, lead_in, assigning) in resources/agency_affixes.csv, longest first."""
+    rows = [tuple(r["words"].split()) for r in _read_csv("agency_affixes.csv") if r["kind"] == kind]
+    return tuple(sorted(rows, key=len, reverse=True))
 
 
 @cache
@@ -88,7 +84,7 @@ def _drop_lead_ins(tokens: list[str], keep_plural: bool = False) -> list[str]:
     changed = True
     while changed:
         changed = False
-        for lead in _LEAD_INS:
+        for lead in _affixes("lead_in"):
             if keep_plural and lead == ("cac",):
                 continue
             if tuple(tokens[: len(lead)]) == lead and len(tokens) > len(lead):
@@ -135,7 +131,7 @@ def _without_suffixes(tokens: list[str]) -> list[list[str]]:
     stripped = True
     while stripped:
         stripped = False
-        for suffix in _LEVEL_SUFFIXES:
+        for suffix in _affixes("level_suffix"):
             n = len(suffix)
             if len(current) > n and tuple(current[-n:]) == suffix:
                 current = current[:-n]
@@ -316,17 +312,23 @@ def find_agencies(text: str) -> list[str]:
     return found
 
 
-def leading_agency(text: str) -> str | None:
-    """The agency a text starts with ('Phòng Kinh tế tham mưu …'), as `agency_label` shows it.
+def leading_agency(text: str, collective: bool = True) -> str | None:
+    """The agency a text starts with ('Phòng Kinh tế tham mưu …'), as `agency_label` shows it;
+    with `collective=False` only one named body ('Các cơ quan, đơn vị …' gives None).
 
-    Tolerates OCR damage (fuzzy per word) and lead-ins like 'Đề nghị'.
+    Tolerates OCR damage (fuzzy per word), lead-ins like 'Đề nghị' and an assigning verb ('Giao …').
     """
-    body = _drop_lead_ins(_tokens(text))
+    words = text.split()
+    verb = next((v for v in _affixes("assigning") if tuple(fold(" ".join(words[: len(v)])).split()) == v), ())
+    openings = [(o, _drop_lead_ins(_tokens(o))) for o in dict.fromkeys((text, " ".join(words[len(verb) :])))]
     for fuzzy in (False, True):
-        for n in range(min(_max_words() + 2, len(body)), 0, -1):
-            agency = _lookup(body[:n], fuzzy=fuzzy)
-            if agency:
-                return _leading_words(text, agency, fuzzy) if agency.collective else agency.name
+        for opening, body in openings:
+            for n in range(min(_max_words() + 2, len(body)), 0, -1):
+                agency = _lookup(body[:n], fuzzy=fuzzy)
+                if agency and agency.collective:
+                    return _leading_words(opening, agency, fuzzy) if collective else None
+                if agency:
+                    return agency.name
     return None
 
 
