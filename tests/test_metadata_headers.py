@@ -42,6 +42,10 @@ def meta(text: str):
         ("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ CẦN THƠ\n", ("tinh", None, None, "Cần Thơ")),
         ("UBND THÀNH PHỐ HUẾ\n", ("tinh", None, None, "Huế")),
         ("ỦY BAN NHÂN DÂN\nĐẶC KHU PHÚ QUỐC\n", ("dac_khu", "Phú Quốc", None, None)),
+        # marks lost (OCR, retyped): every unit word still names its level
+        ("UY BAN NHAN DAN\nPHUONG HOA AN\n", ("phuong", "Hoa An", None, None)),
+        ("UBND HUYEN TAN KY\nUBND THI TRAN TAN KY\n", ("thi_tran", "Tan Ky", "Tan Ky", None)),
+        ("UY BAN NHAN DAN\nTINH QUANG TRI\n", ("tinh", None, None, "Quảng Trị")),
     ],
 )
 def test_issuing_level_and_place(header, expected):
