@@ -21,8 +21,10 @@ from pipeline.model import Line
 from pipeline.normalize.fold import fold
 from pipeline.settings import SETTINGS
 
-NUMBER_ROW = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(\.?)(?:\s*\|\s*|\s+|$)(.*)$")
-LETTER_ROW = re.compile(r"^(?:([a-zđ])\)|([A-Z])\.)(?:\s+|$)(.*)$")  # 'a) …', 'A. …'
+# '1 …', '1. …', '1) …', '01 …', '1.2 …'; OCR prints the cell border after it ('1 | …').
+NUMBER_ROW = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})([.)]?)(?:\s*\|\s*|\s+|$)(.*)$")
+LETTER_ROW = re.compile(r"^(?:([a-zđ])\)|([A-Z])\.)(?:\s*\|\s*|\s+|$)(.*)$")  # 'a) …', 'A. …', 'a) | …'
+BULLET_ROW = re.compile(r"^[-+–•]\s*(\S.*)$")  # '- …', '+ …': a sub-row inside a numbered row, or its text
 _LETTERS = "abcdđeghiklmnopqrstuvxy"  # the order of Vietnamese lists: a) b) c) d) đ) e) g) …
 _LOWER_START = re.compile(r"^[^\W\d_]", re.UNICODE)
 
@@ -61,6 +63,17 @@ def candidate(position: int, text: str) -> Candidate | None:
     if value[0] == 0:
         return None
     return Candidate(position, m.group(1), value, rest)
+
+
+def successor(c: Candidate) -> Candidate:
+    """The row the numbering expects after `c` (same level and style): the number of a row whose own was lost."""
+    value = (*c.value[:-1], c.value[-1] + 1)
+    if c.letter:
+        low = _LETTERS[value[-1] - 1] if value[-1] <= len(_LETTERS) else chr(ord("a") + value[-1] - 1)
+        printed = low if c.printed.islower() else low.upper()
+    else:
+        printed = ".".join(str(v) for v in value)
+    return Candidate(c.position, printed, value, "", c.letter)
 
 
 @cache
