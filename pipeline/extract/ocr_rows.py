@@ -96,8 +96,11 @@ def split_rows(lines: list[tuple[int, str]]) -> list[OcrRow]:
             last = c
             continue
         bullet = flat_rows.BULLET_ROW.match(body)
-        if bullet and current is not None and not current.inferred and _own_cells(bullet.group(1)):
-            rows.append(OcrRow("", [(no, bullet.group(1))], sub=True))
+        if bullet and current is not None and not current.inferred:
+            if _own_cells(bullet.group(1)):
+                rows.append(OcrRow("", [(no, bullet.group(1))]))  # unnumbered: a sub-row
+            else:  # a list item of its row's text; the marker is no debris
+                current.lines.append((no, bullet.group(1)))
             continue
         stray = flat_rows.candidate(0, body)  # a number out of sequence: its text may still open a row
         if stray is not None and (current is None or _opens_row(current, no, stray.rest)):

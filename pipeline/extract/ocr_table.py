@@ -120,7 +120,6 @@ class OcrRow:
     number: str | None
     lines: list[tuple[int, str]]
     inferred: bool = False  # its number was lost: taken from the sequence
-    sub: bool = False  # a '-'/'+' sub-row with cells of its own inside a numbered row
     title: list[tuple[int, str]] = field(default_factory=list)
     chains: list[_Chain] = field(default_factory=list)
     deadline: list[tuple[int, str]] = field(default_factory=list)
