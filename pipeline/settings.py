@@ -35,6 +35,11 @@ class RowSettings:
     max_swap: int = 1
     # How many group numerals (I, II, …) may be skipped by a dropped group.
     max_group_gap: int = 1
+    # A '-'/'+' sub-row has a title of at least this many words before its cells: shorter, the bullet is
+    # more likely the wrapped end of a name ('Phòng Văn hóa' / '- Xã hội Quý II/2026').
+    sub_row_title_words: int = 3
+    # A deadline closing a sub-row's line is at most this many words ('Hoàn thành trước 31/12/2026').
+    deadline_words: int = 5
 
 
 def _skip_costs() -> dict[str, float]:

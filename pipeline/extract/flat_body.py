@@ -147,6 +147,8 @@ def _assemble(items: list, ocr: bool, unplaced: list[Line]) -> list[RawRow]:
                 rows.append(RawRow("row", c.number, c.printed, [(line, c.rest, blank, False)]))
                 last_top[c.letter] = max(last_top[c.letter], c.value[0])
                 after_break = False
+            elif rows and rows[-1].kind == "row" and rows[-1].entries and (sub := flat_rows.sub_row(text, ocr)):
+                rows.append(RawRow("row", "", "", [(line, sub, blank, after_break)]))  # unnumbered: a sub-row
             elif rows:
                 rows[-1].entries.append((line, text, blank, after_break))
             else:

@@ -18,6 +18,7 @@ from functools import cache
 
 from pipeline.extract.flat_fragments import ROLE_KIND, read_csv, starts_as
 from pipeline.model import Line
+from pipeline.normalize.agencies import is_name
 from pipeline.normalize.fold import fold
 from pipeline.settings import SETTINGS
 
@@ -92,6 +93,25 @@ def unnumbered_group(text: str, following: str | None) -> bool:
         return False
     nxt = candidate(0, following) if following else None
     return nxt is not None and not nxt.letter
+
+
+def sub_row(text: str, ocr: bool) -> str | None:
+    """The text of a '-'/'+' line that is a sub-row of the row it is in: a task title of its own (a few
+    words, not a wrapped agency name such as '- Xã hội' under 'Phòng Văn hóa'), then cells closing the
+    line: a deadline, or a whole agency name. Any other bullet line is text of its row."""
+    m = BULLET_ROW.match(text.strip())
+    if not m:
+        return None
+    s = SETTINGS.rows
+    words = m.group(1).split()
+    for k in range(s.sub_row_title_words, len(words)):
+        tail = " ".join(words[k:])
+        if not (words[k][:1].isupper() or words[k][:1].isdigit()):
+            continue
+        deadline = len(words) - k <= s.deadline_words and starts_as("deadline", tail, ocr)
+        if deadline or is_name(tail, ocr):
+            return None if starts_as("agency", " ".join(words[:k]), ocr) else m.group(1)
+    return None
 
 
 def _tails(text: str) -> list[str]:

@@ -55,12 +55,6 @@ def _debris(text: str) -> bool:
     )
 
 
-def _own_cells(text: str) -> bool:
-    """A bullet line with task text and cells of its own: a deadline, or an agency name with nothing after it."""
-    alone = read_row(OcrRow(None, [(0, text)]))
-    return bool(alone.title) and bool(alone.deadline or (alone.chains and not alone.leftover))
-
-
 def _row_starts(bodies: list[str]) -> dict[int, Candidate]:
     """The numbered lines that open rows, chosen globally (flat_rows.choose)."""
     cands = [c for k, body in enumerate(bodies) if (c := flat_rows.candidate(k, body))]
@@ -97,7 +91,7 @@ def split_rows(lines: list[tuple[int, str]]) -> list[OcrRow]:
             continue
         bullet = flat_rows.BULLET_ROW.match(body)
         if bullet and current is not None and not current.inferred:
-            if _own_cells(bullet.group(1)):
+            if flat_rows.sub_row(body, ocr=True):
                 rows.append(OcrRow("", [(no, bullet.group(1))]))  # unnumbered: a sub-row
             else:  # a list item of its row's text; the marker is no debris
                 current.lines.append((no, bullet.group(1)))
