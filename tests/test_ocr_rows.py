@@ -130,3 +130,34 @@ def test_every_line_of_the_table_is_in_a_row(body):
     body_lines = [ln.no for ln in doc.lines if table.line_start < ln.no <= table.line_end and ln.text.strip()]
     assert set(body_lines) <= covered
     assert all(r.status for r in table.rows)  # each row ended as a group, indicator, task or diagnostic
+
+
+# OCR reads the group numeral 'II' as '1': a '1 | title' line is a group after a group with rows,
+# but a row (with bullet sub-rows here) right under a group title.
+TITLE_ONLY_FIRST_ROW = """
+I | Chuyen doi so trong giao duc
+1 | Trien khai so hoa truong hoc tren dia ban
+- Lap hoc ba dien tu cho hoc sinh Phong Van hoa - Xa hoi Quy IV/2026
++ Trang bi phong hoc truc tuyen Phong Kinh te | Tram Y te Quy II/2027
+2 | Tuyen truyen ve an toan thong tin Phong Van hoa - Xa hoi | Cong an xa Thuong xuyen
+1 | Kinh te so
+1 | > 70% ho kinh doanh dung thanh toan so Phong Kinh te | Tram Y te Thuong xuyen
+"""
+
+
+def test_a_title_only_first_row_is_no_misread_group_numeral():
+    doc = _doc(TITLE_ONLY_FIRST_ROW)
+    (table,) = [t for t in doc.tables if t.layout == "ocr"]
+    assert [(r.cells[0].text, r.status) for r in table.rows] == [
+        ("I", "group"),
+        ("1", "task"),
+        ("", "task"),
+        ("", "task"),
+        ("2", "task"),
+        ("II", "group"),
+        ("1", "indicator+task"),
+    ]
+    assert [t.title for t in doc.tasks if t.parent_code == "1"] == [
+        "Lập học bạ điện tử cho học sinh",
+        "Trang bị phòng học trực tuyến",
+    ]
