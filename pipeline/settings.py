@@ -115,11 +115,22 @@ class TaskSettings:
 
 
 @dataclass(frozen=True)
+class CheckSettings:
+    """Checks on the extracted rows (extract/checks.py, extract/ocr_targets.py)."""
+
+    # How alike (rapidfuzz token_set_ratio on match keys) an OCR table indicator's name must be to the prose
+    # statement that corroborates its '%' read as '0'. Below checks.NAME_MATCH (95): OCR damages the table's
+    # name, and the digits must agree as well ('> 400' against '> 40%').
+    percent_restore_match: int = 75
+
+
+@dataclass(frozen=True)
 class Settings:
     rows: RowSettings = field(default_factory=RowSettings)
     flat: FlatSettings = field(default_factory=FlatSettings)
     start: StartSettings = field(default_factory=StartSettings)
     tasks: TaskSettings = field(default_factory=TaskSettings)
+    checks: CheckSettings = field(default_factory=CheckSettings)
 
 
 SETTINGS = Settings()
