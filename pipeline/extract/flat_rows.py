@@ -8,6 +8,8 @@ renumbering) or a step back (two rows swapped with their numbers) scores less bu
 jump far out of sequence costs, and a row left without any text costs. So one gap or swap no longer
 swallows the rows that follow it into the previous row's last cell. A group printed without a
 numeral ('Nhóm …', words in resources/layout_group_words.csv) is a title line before a numbered row.
+A '-'/'+' line inside a row is a sub-row when it carries cells of its own (sub_row). OCR text uses the
+same candidates and choice (ocr_rows).
 """
 
 from __future__ import annotations
