@@ -119,9 +119,10 @@ class CheckSettings:
     """Checks on the extracted rows (extract/checks.py, extract/ocr_targets.py)."""
 
     # How alike (rapidfuzz token_set_ratio on match keys) an OCR table indicator's name must be to the prose
-    # statement that corroborates its '%' read as '0'. Below checks.NAME_MATCH (95): OCR damages the table's
-    # name, and the digits must agree as well ('> 400' against '> 40%').
-    percent_restore_match: int = 75
+    # statement that corroborates its '%' read as '0'. Far below checks.NAME_MATCH (95): OCR garbles the
+    # table's words ('nghi¢p', '6doanh'), and the comparator, year and digits must agree as well
+    # ('> 400' against '> 40%'), which an unrelated indicator rarely does.
+    percent_restore_match: int = 65
 
 
 @dataclass(frozen=True)
