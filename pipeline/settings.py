@@ -110,11 +110,41 @@ class TaskSettings:
 
 
 @dataclass(frozen=True)
+class AlignedSettings:
+    """Tables without ruling lines rebuilt from word boxes (readers/aligned.py); lengths are in
+    median word heights, so they hold for any font size and scan resolution."""
+
+    # Words whose centres differ by less than this share a baseline (one visual line).
+    same_line: float = 0.5
+    # A horizontal gap this wide cuts a line into cell segments; word spaces are about 0.3.
+    cell_gap: float = 0.9
+    # Lines further apart than this belong to different blocks (a table ends, prose follows).
+    block_gap: float = 3.0
+    # Blank space this tall between two lines sets two rows of cells apart; a wrapped line of one
+    # cell sits about 0.3 below the line above.
+    row_gap: float = 0.6
+    # The header's cells wrap over a few lines; a longer first band of lines is rows set tight.
+    header_lines: int = 6
+    # A line this close under the one above, with an empty first column, wraps the row above.
+    wrap_gap: float = 0.5
+    # Segment left edges closer than this, one to the next, are one column's edge.
+    same_edge: float = 1.0
+    # How far a segment's left edge may lie from its column's edge.
+    edge_tolerance: float = 0.6
+    # A one-segment line at the table's left edge longer than this many characters is prose.
+    prose_chars: int = 60
+    # Column edges of one table on two pages (relative to page width) that are the same column;
+    # a text layer repeats them exactly, columns of another table rarely line up so closely.
+    same_column: float = 0.01
+
+
+@dataclass(frozen=True)
 class Settings:
     rows: RowSettings = field(default_factory=RowSettings)
     flat: FlatSettings = field(default_factory=FlatSettings)
     start: StartSettings = field(default_factory=StartSettings)
     tasks: TaskSettings = field(default_factory=TaskSettings)
+    aligned: AlignedSettings = field(default_factory=AlignedSettings)
 
 
 SETTINGS = Settings()

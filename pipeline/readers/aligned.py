@@ -16,6 +16,9 @@ from dataclasses import dataclass
 
 from pipeline.model import BBox
 from pipeline.readers.grid import GridRow, union
+from pipeline.settings import SETTINGS
+
+S = SETTINGS.aligned
 
 
 @dataclass(slots=True)
@@ -39,7 +42,7 @@ def visual_rows(words: list[Word]) -> list[list[Word]]:
     rows: list[list[Word]] = []
     for w in sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2):
         y = (w.bbox[1] + w.bbox[3]) / 2
-        if rows and abs(y - _center(rows[-1])) < height * 0.5:
+        if rows and abs(y - _center(rows[-1])) < height * S.same_line:
             rows[-1].append(w)
         else:
             rows.append([w])
@@ -67,7 +70,7 @@ def find_tables(words: list[Word], page: int | None, min_cols: int = 3) -> list[
     if not words:
         return []
     height = statistics.median(w.bbox[3] - w.bbox[1] for w in words)
-    rows = [segments(r, gap=height * 0.9) for r in visual_rows(words)]
+    rows = [segments(r, gap=height * S.cell_gap) for r in visual_rows(words)]
     found: list[Found] = []
     k = 0
     while k < len(rows):
@@ -75,7 +78,7 @@ def find_tables(words: list[Word], page: int | None, min_cols: int = 3) -> list[
             k += 1
             continue
         end = k
-        while end + 1 < len(rows) and rows[end + 1][0].bbox[1] - max(s.bbox[3] for s in rows[end]) < height * 3:
+        while end + 1 < len(rows) and _gap(rows[end], rows[end + 1]) < height * S.block_gap:
             end += 1
         xs = _columns(rows[k : end + 1], height, min_cols)
         start = k  # the scan always moves past it: stepping back over tails must not loop
@@ -91,11 +94,16 @@ def find_tables(words: list[Word], page: int | None, min_cols: int = 3) -> list[
     return found
 
 
+def _gap(above: list[Word], below: list[Word]) -> float:
+    """Blank space between two visual lines."""
+    return below[0].bbox[1] - max(s.bbox[3] for s in above)
+
+
 def _tail_of_row(row: list[Word], below: list[Word], xs: list[float], height: float) -> bool:
     """Segments on the table's columns but not in its first one, close above the table."""
-    if len(xs) < 2 or below[0].bbox[1] - max(s.bbox[3] for s in row) > height * 3:
+    if len(xs) < 2 or _gap(row, below) > height * S.block_gap:
         return False
-    tol = height * 0.6
+    tol = height * S.edge_tolerance
     return row[0].bbox[0] > xs[1] - tol and all(any(abs(s.bbox[0] - x) < tol for x in xs) for s in row)
 
 
@@ -104,17 +112,29 @@ def _rows_used(block: list[list[Word]], table: Found) -> int:
 
 
 def _columns(block: list[list[Word]], height: float, min_cols: int) -> list[float]:
-    dense = [r for r in block if len(r) >= min_cols]
-    starts = sorted(s.bbox[0] for r in dense for s in r)
+    """Left edges shared by segments of two rows that are cut into cells, or started by the header.
+
+    A row of one segment is prose or a wrapped line; any row of two or more is cut at the column
+    gutters, so a column that only a few rows fill is still seen. The header is the first band of
+    lines before blank space (headers with vertically centred cells span several lines)."""
+    cut = [r for r in block if len(r) >= 2]
+    starts = sorted(s.bbox[0] for r in cut for s in r)
     clusters: list[list[float]] = []
     for x in starts:
-        if clusters and x - clusters[-1][-1] < height:
+        if clusters and x - clusters[-1][-1] < height * S.same_edge:
             clusters[-1].append(x)
         else:
             clusters.append([x])
-    header = {s.bbox[0] for s in dense[0]} if dense else set()
-    # a column is a left edge shared by two rows, or one the header row starts
+    header = {s.bbox[0] for r in _header_band(block, height, min_cols) for s in r}
     return [min(c) for c in clusters if len(c) >= 2 or header.intersection(c)]
+
+
+def _header_band(block: list[list[Word]], height: float, min_cols: int) -> list[list[Word]]:
+    """The lines of the first row of cells: down to the first blank gap, else the first dense line."""
+    for end, (above, below) in enumerate(itertools.pairwise(block[: S.header_lines + 1]), start=1):
+        if _gap(above, below) >= height * S.row_gap:
+            return block[:end]
+    return [next((r for r in block if len(r) >= min_cols), [])]
 
 
 def _centred_rows(grid: list[GridRow], height: float) -> None:
@@ -123,7 +143,7 @@ def _centred_rows(grid: list[GridRow], height: float) -> None:
     lines is seen, every band is one row (its later lines marked as continuing it)."""
     bands: list[list[GridRow]] = [grid[:1]]
     for above, g in itertools.pairwise(grid):
-        if g.bbox[1] - above.bbox[3] >= height * 0.6:
+        if g.bbox[1] - above.bbox[3] >= height * S.row_gap:
             bands.append([g])
         else:
             bands[-1].append(g)
@@ -138,14 +158,14 @@ def _grid(block: list[list[Word]], page: int | None, height: float, min_cols: in
     xs = _columns(block, height, min_cols)
     if len(xs) < min_cols:
         return None
-    tol = height * 0.6
+    tol = height * S.edge_tolerance
     grid: list[GridRow] = []
     prev_bottom = None
     for r in block:
         cols = [max((i for i, x in enumerate(xs) if x <= s.bbox[0] + tol), default=0) for s in r]
         on_grid = all(abs(s.bbox[0] - xs[c]) < tol or s.bbox[0] > xs[c] for s, c in zip(r, cols, strict=True))
         # a row that is one segment at the table's left edge is prose, not a row
-        if not on_grid or (len(r) == 1 and cols[0] == 0 and len(r[0].text) > 60):
+        if not on_grid or (len(r) == 1 and cols[0] == 0 and len(r[0].text) > S.prose_chars):
             break
         texts = [""] * len(xs)
         boxes: list[BBox | None] = [None] * len(xs)
@@ -156,7 +176,7 @@ def _grid(block: list[list[Word]], page: int | None, height: float, min_cols: in
         bbox = None
         for s in r:
             bbox = union(bbox, s.bbox)
-        tight = prev_bottom is not None and top - prev_bottom < height * 0.5
+        tight = prev_bottom is not None and top - prev_bottom < height * S.wrap_gap
         grid.append(GridRow(texts, page, bbox, boxes, continues=bool(grid) and not texts[0] and tight))
         prev_bottom = max(s.bbox[3] for s in r)
     _centred_rows(grid, height)
@@ -167,3 +187,29 @@ def _grid(block: list[list[Word]], page: int | None, height: float, min_cols: in
     for g in grid:
         bbox = union(bbox, g.bbox)
     return Found(grid, bbox, xs)
+
+
+def column_map(xs: list[float], onto: list[float]) -> list[int] | None:
+    """Where each column of a table's next page lies among the columns of its first page, or None.
+
+    A page of a table where some column stays empty (no repeated header, no note in any row) finds
+    fewer columns; its edges are still the first page's edges (`xs` relative to page width)."""
+    out: list[int] = []
+    for x in xs:
+        k = min(range(len(onto)), key=lambda i: abs(onto[i] - x), default=None)
+        if k is None or abs(onto[k] - x) > S.same_column or (out and k <= out[-1]):
+            return None
+        out.append(k)
+    return out
+
+
+def widen(grid: list[GridRow], mapping: list[int], width: int) -> list[GridRow]:
+    """Rows laid out again on `width` columns, cell i in column mapping[i] (see column_map)."""
+    out = []
+    for g in grid:
+        texts, boxes = [""] * width, [None] * width
+        for i, k in enumerate(mapping):
+            texts[k] = g.texts[i] if i < len(g.texts) else ""
+            boxes[k] = g.cell_bboxes[i] if i < len(g.cell_bboxes) else None
+        out.append(GridRow(texts, g.page, g.bbox, boxes, g.continues, g.plain))
+    return out
