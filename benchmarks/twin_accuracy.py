@@ -34,6 +34,11 @@ VARIANTS = {
     "ruled": (None, lambda path, tables: render_pdf(path.with_suffix(".pdf"), tables)),
     "bare": ("ruled", lambda path, tables: render_pdf(path.with_suffix(".pdf"), tables, ruled=False, centred=True)),
     "top": ("ruled", lambda path, tables: render_pdf(path.with_suffix(".pdf"), tables, ruled=False)),
+    "tight": (
+        "ruled",
+        lambda path, tables: render_pdf(path.with_suffix(".pdf"), tables, ruled=False, centred=True, tight=True),
+    ),
+    "tight_top": ("ruled", lambda path, tables: render_pdf(path.with_suffix(".pdf"), tables, ruled=False, tight=True)),
     "plain": (None, lambda path, tables: render_docx(path.with_suffix(".docx"), tables)),
     "group": ("plain", lambda path, tables: render_docx_merged(path.with_suffix(".docx"), tables, True, False)),
     "header2": ("plain", lambda path, tables: render_docx_merged(path.with_suffix(".docx"), tables, False, True)),

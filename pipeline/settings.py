@@ -125,6 +125,9 @@ class AlignedSettings:
     row_gap: float = 0.6
     # The header's cells wrap over a few lines; a longer first band of lines is rows set tight.
     header_lines: int = 6
+    # Share of a tight table's rows of several lines where a cell begins below the line of the row's
+    # number that marks its cells as vertically centred: top-aligned cells all begin on that line.
+    centred_share: float = 0.5
     # A line this close under the one above, with an empty first column, wraps the row above.
     wrap_gap: float = 0.5
     # Segment left edges closer than this, one to the next, are one column's edge.

@@ -108,7 +108,15 @@ class _PdfWriter:
     SIZE = 9
     LEADING = 11.5
 
-    def __init__(self, path: Path, ruled: bool, rotate_tables: bool, encrypt: str | None, centred: bool = False):
+    def __init__(
+        self,
+        path: Path,
+        ruled: bool,
+        rotate_tables: bool,
+        encrypt: str | None,
+        centred: bool = False,
+        tight: bool = False,
+    ):
         from reportlab.lib.pagesizes import A4
         from reportlab.pdfgen import canvas
 
@@ -123,6 +131,8 @@ class _PdfWriter:
         self.ruled = ruled
         self.rotate_tables = rotate_tables
         self.centred = centred  # cell text vertically centred, as Word and scanned plans lay it out
+        # rows set apart by cell padding and a gap, or (tight) by nothing: Word's default cell margins
+        self.vpad, self.spacing = (3, 0) if ruled else (0.5, 0) if tight else (7, 7)
         self.size = A4
         self.y = A4[1] - self.MARGIN
         self.started = False
@@ -209,7 +219,7 @@ class _PdfWriter:
         for a, b in cols:
             text = cells[a] if spans.get((r, a), 1) != 0 else ""
             wrapped.append(simpleSplit(text, font, self.SIZE, xs[b] - xs[a] - 2 * pad))
-        height = max(1, *map(len, wrapped)) * self.LEADING + 2 * pad
+        height = max(1, *map(len, wrapped)) * self.LEADING + 2 * self.vpad
         if self.y - height < self.MARGIN:
             return False
         top = self.y
@@ -218,7 +228,7 @@ class _PdfWriter:
             drop = (lines - len(parts)) * self.LEADING / 2 if self.centred else 0.0
             for k, part in enumerate(parts):
                 self.c.setFont(font, self.SIZE)
-                self.c.drawString(xs[a] + pad, top - pad - self.SIZE - k * self.LEADING - drop, part)
+                self.c.drawString(xs[a] + pad, top - self.vpad - self.SIZE - k * self.LEADING - drop, part)
         if self.ruled:  # cell boxes; a vertically merged cell leaves the edge between its rows open
             self.c.setLineWidth(0.6)
             for a, b in cols:
@@ -228,7 +238,7 @@ class _PdfWriter:
                     self.c.line(xs[a], top - height, xs[b], top - height)
                 self.c.line(xs[a], top, xs[a], top - height)
                 self.c.line(xs[b], top, xs[b], top - height)
-        self.y = top - height - (0 if self.ruled else 7)
+        self.y = top - height - self.spacing
         return True
 
     def save(self) -> None:
@@ -259,8 +269,9 @@ def render_pdf(
     rotate_tables: bool = False,
     encrypt: str | None = None,
     centred: bool = False,
+    tight: bool = False,
 ) -> Path:
-    writer = _PdfWriter(path, ruled, rotate_tables, encrypt, centred)
+    writer = _PdfWriter(path, ruled, rotate_tables, encrypt, centred, tight)
     for item in items:
         if isinstance(item, TableItem):
             writer.table(item)

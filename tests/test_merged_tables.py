@@ -119,10 +119,14 @@ def _read_rows(path) -> list[list[str]]:
 
 
 @pytest.mark.slow
-def test_centred_cells_of_a_borderless_table_land_in_their_rows(tmp_path):
+@pytest.mark.parametrize("tight", [False, True], ids=["spaced", "tight"])
+def test_centred_cells_of_a_borderless_table_land_in_their_rows(tmp_path, tight):
+    """Rows set apart by blank space, or set tight (no cell margin): then only the centring tells
+    where a row ends, each number sitting level with the middle of its row."""
     from builders import TableItem, render_pdf
 
-    path = render_pdf(tmp_path / "centred.pdf", [TableItem([[HEADER, *ITEMS]])], ruled=False, centred=True)
+    item = TableItem([[HEADER, *ITEMS]])
+    path = render_pdf(tmp_path / "centred.pdf", [item], ruled=False, centred=True, tight=tight)
     assert _read_rows(path) == [HEADER, *ITEMS]
 
 

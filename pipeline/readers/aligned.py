@@ -11,6 +11,7 @@ wrapped line of that row.
 from __future__ import annotations
 
 import itertools
+import re
 import statistics
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from pipeline.readers.grid import GridRow, union
 from pipeline.settings import SETTINGS
 
 S = SETTINGS.aligned
+_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)*|[IVXLC]+|[a-zđ])[.)]?$")  # a row's number, not a header title
 
 
 @dataclass(slots=True)
@@ -100,11 +102,15 @@ def _gap(above: list[Word], below: list[Word]) -> float:
 
 
 def _tail_of_row(row: list[Word], below: list[Word], xs: list[float], height: float) -> bool:
-    """Segments on the table's columns but not in its first one, close above the table."""
+    """Segments on the table's columns but not in its first one, close above the table; or a line
+    cut into cells touching the table (a header cell of a column no row fills, set tight)."""
     if len(xs) < 2 or _gap(row, below) > height * S.block_gap:
         return False
     tol = height * S.edge_tolerance
-    return row[0].bbox[0] > xs[1] - tol and all(any(abs(s.bbox[0] - x) < tol for x in xs) for s in row)
+    if row[0].bbox[0] <= xs[1] - tol:
+        return False
+    on_columns = all(any(abs(s.bbox[0] - x) < tol for x in xs) for s in row)
+    return on_columns or (len(row) >= 2 and _gap(row, below) < height * S.wrap_gap)
 
 
 def _rows_used(block: list[list[Word]], table: Found) -> int:
@@ -130,14 +136,24 @@ def _columns(block: list[list[Word]], height: float, min_cols: int) -> list[floa
 
 
 def _header_band(block: list[list[Word]], height: float, min_cols: int) -> list[list[Word]]:
-    """The lines of the first row of cells: down to the first blank gap, else the first dense line."""
+    """The lines of the first row of cells: down to the first blank gap; in a table set tight, as far
+    below its first-column cell ('TT') as the band began above it (cells vertically centred)."""
     for end, (above, below) in enumerate(itertools.pairwise(block[: S.header_lines + 1]), start=1):
         if _gap(above, below) >= height * S.row_gap:
             return block[:end]
-    return [next((r for r in block if len(r) >= min_cols), [])]
+    left = min(r[0].bbox[0] for r in block) + height * S.edge_tolerance
+    cell = next((r[0].bbox for r in block[: S.header_lines] if r[0].bbox[0] < left), None)
+    if cell is None:
+        return [next((r for r in block if len(r) >= min_cols), [])]
+    bottom = cell[1] + cell[3] - min(s.bbox[1] for s in block[0])
+    return [r for r in block[: S.header_lines] if _middle(r) < bottom]
 
 
-def _centred_rows(grid: list[GridRow], height: float) -> None:
+def _middle(row: list[Word]) -> float:
+    return (min(s.bbox[1] for s in row) + max(s.bbox[3] for s in row)) / 2
+
+
+def _centred_rows(grid: list[GridRow], height: float) -> bool:
     """Rows set apart by blank space whose cells are vertically centred: the number of a row sits
     level with the middle of its longest cell, below the row's first line. Where such a band of
     lines is seen, every band is one row (its later lines marked as continuing it)."""
@@ -148,10 +164,51 @@ def _centred_rows(grid: list[GridRow], height: float) -> None:
         else:
             bands[-1].append(g)
     if not any(not band[0].texts[0] and any(g.texts[0] for g in band[1:]) for band in bands[1:]):
-        return
+        return False
     for band in bands:
         for k, g in enumerate(band):
             g.continues = k > 0
+    return True
+
+
+def _is_centred(grid: list[GridRow], anchors: list[int]) -> bool:
+    """Cells vertically centred in a table set tight: the header's first cell ('TT') sits below the
+    table's first line, or in many rows a cell begins below the line of the row's number (read as
+    top-aligned, where every cell begins on that line)."""
+    if anchors[0] > 0 and not _NUMBER.match(grid[anchors[0]].texts[0]):
+        return True
+    multi = late = 0
+    for a, after in zip(anchors, [*anchors[1:], len(grid)], strict=True):
+        below = grid[a + 1 : after]
+        multi += bool(below)
+        late += any(t and not grid[a].texts[c] for g in below for c, t in enumerate(g.texts))
+    return multi > 0 and late >= multi * S.centred_share
+
+
+def _anchored_rows(grid: list[GridRow]) -> bool:
+    """Rows set tight (no blank space between them) whose cells are vertically centred (see
+    `_is_centred`). Each cell of the first column is the middle of its row, so a row runs from its
+    first line down as far below that cell as it began above it; every line of a row after its
+    first is marked as continuing it."""
+    anchors = [k for k, g in enumerate(grid) if g.texts[0] and g.cell_bboxes[0]]
+    if len(anchors) < 2 or not _is_centred(grid, anchors):
+        return False
+    start = 0
+    for n, a in enumerate(anchors):
+        if a < start:
+            continue
+        box = grid[a].cell_bboxes[0]
+        bottom = box[1] + box[3] - grid[start].bbox[1]  # 2 x the cell's middle - the row's top
+        limit = anchors[n + 1] if n + 1 < len(anchors) else len(grid)
+        end = a
+        while end + 1 < limit and (grid[end + 1].bbox[1] + grid[end + 1].bbox[3]) / 2 < bottom:
+            end += 1
+        for k in range(start, end + 1):
+            grid[k].continues = k > start
+        start = end + 1
+    for g in grid[start:]:  # lines below the last row's middle cell: its lower half
+        g.continues = True
+    return True
 
 
 def _grid(block: list[list[Word]], page: int | None, height: float, min_cols: int) -> Found | None:
@@ -179,7 +236,8 @@ def _grid(block: list[list[Word]], page: int | None, height: float, min_cols: in
         tight = prev_bottom is not None and top - prev_bottom < height * S.wrap_gap
         grid.append(GridRow(texts, page, bbox, boxes, continues=bool(grid) and not texts[0] and tight))
         prev_bottom = max(s.bbox[3] for s in r)
-    _centred_rows(grid, height)
+    if not _centred_rows(grid, height):
+        _anchored_rows(grid)
     dense = sum(1 for g in grid if sum(1 for t in g.texts if t) >= min_cols)
     if len(grid) < 2 or dense < 2:
         return None
