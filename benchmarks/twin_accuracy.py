@@ -5,7 +5,8 @@
 Each seed's tables (tab-separated rows of its text export, else its gold table rows, as in
 `scan_accuracy`) are rendered by tests/builders.py as: `ruled` PDF and `plain` DOCX (the
 references), `bare` PDF (no ruling lines, cells vertically centred over multi-line neighbours),
-`top` PDF (no ruling lines, cells aligned at the top),
+`top` PDF (no ruling lines, cells aligned at the top), `tight` and `tight_top` (the same without
+cell margins: rows touch, as in a Word table whose borders were removed),
 `group` DOCX (group title in a first column merged down), `header2` DOCX (two-row header with
 merged parents) and `both`. Per file: indicator and task F1, target exactness and lead-agency
 accuracy against the gold rows (`pipeline.eval`), and indicator/task F1 against the rows of the
@@ -26,8 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from builders import f1, render_docx, render_docx_merged, render_pdf, seed_tables, twin_rows  # noqa: E402
+from builders import render_docx, render_docx_merged, render_pdf, seed_tables  # noqa: E402
 from scan_builders import gold_tables, score, table_gold  # noqa: E402
+from twins import f1, twin_rows  # noqa: E402
 
 # name -> (reference twin, renderer)
 VARIANTS = {

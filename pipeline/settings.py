@@ -128,6 +128,12 @@ class AlignedSettings:
     # Share of a tight table's rows of several lines where a cell begins below the line of the row's
     # number that marks its cells as vertically centred: top-aligned cells all begin on that line.
     centred_share: float = 0.5
+    # Rows set tight and centred (readers/centred.py): a row spans at most this many lines, a cell's
+    # lines lie at most this far apart (a line's leading is about 1.3), and each row costs this much,
+    # so that of two cuttings centring every cell equally well the one of fewer rows wins.
+    row_lines: int = 40
+    cell_line_gap: float = 0.6
+    row_cost: float = 0.1
     # A line this close under the one above, with an empty first column, wraps the row above.
     wrap_gap: float = 0.5
     # Segment left edges closer than this, one to the next, are one column's edge.

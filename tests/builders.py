@@ -484,25 +484,3 @@ def _two_row_header(header: list[str]):
             merges.append((0, c, 1, c))
         c = end + 1
     return [first, second], merges
-
-
-# ---------------------------------------------------------------- twins
-
-
-def twin_rows(path: Path) -> tuple[set, set]:
-    """Task and indicator rows of a document, as two layouts of the same tables must both give them."""
-    from pipeline.config import Limits
-    from pipeline.normalize.fold import fold
-    from pipeline.readers import read_document
-    from pipeline.stages import STAGES
-
-    doc = read_document(path, Limits())
-    for _name, stage in STAGES:
-        stage(doc)
-    tasks = {(fold(t.title), t.lead_agency, tuple(t.coordinating_agencies), t.deadline_raw) for t in doc.tasks}
-    indicators = {(fold(i.name), i.comparator, i.value, i.unit, i.lead_agency) for i in doc.indicators}
-    return tasks, indicators
-
-
-def f1(want: set, got: set) -> float:
-    return 2 * len(want & got) / (len(want) + len(got)) if want or got else 1.0

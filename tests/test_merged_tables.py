@@ -12,9 +12,10 @@ break right under the header, with or without the header repeated.
 from __future__ import annotations
 
 import pytest
-from builders import f1, render_docx, render_docx_merged, seed_tables
-from builders import twin_rows as rows
+from builders import render_docx, render_docx_merged, seed_tables
 from scan_builders import gold_tables
+from twins import f1
+from twins import twin_rows as rows
 
 from pipeline.config import Limits
 from pipeline.readers import read_document
@@ -131,8 +132,9 @@ def test_centred_cells_of_a_borderless_table_land_in_their_rows(tmp_path, tight)
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("tight", [False, True], ids=["spaced", "tight"])
 @pytest.mark.parametrize("repeated", [True, False], ids=["repeated_header", "no_header"])
-def test_row_cut_right_under_the_header_is_joined_over_the_page_break(tmp_path, repeated):
+def test_row_cut_right_under_the_header_is_joined_over_the_page_break(tmp_path, repeated, tight):
     """The first page holds only the header and the first lines of item 1; the next page goes on
     with the rest of item 1 (first cell empty, lower case), under a repeated header or none. No
     row on the next page has a note: without the header, that page shows one column fewer."""
@@ -143,5 +145,16 @@ def test_row_cut_right_under_the_header_is_joined_over_the_page_break(tmp_path, 
     cut = [number, head, lead, partners, "", "", note], ["", title[len(head) + 1 :], "", "", result, deadline, ""]
     second = [HEADER] if repeated else []
     item = TableItem([[HEADER, cut[0]], [*second, cut[1], *ITEMS[1:]]])
-    path = render_pdf(tmp_path / "cut.pdf", [item], ruled=False, centred=True)
+    path = render_pdf(tmp_path / "cut.pdf", [item], ruled=False, centred=True, tight=tight)
     assert _read_rows(path) == [HEADER, *ITEMS]
+
+
+@pytest.mark.slow
+def test_rows_without_a_number_in_a_tight_top_aligned_table_stay_rows(tmp_path):
+    """Top-aligned cells set tight: a line that opens a cell the line above left empty begins a row,
+    even with no number; the wrapped lines of a title stay in their row."""
+    from builders import TableItem, render_pdf
+
+    rows = [ITEMS[0], ["", "Kiểm định lại cảm biến sau mùa mưa lũ", *ITEMS[0][2:6], ""], *ITEMS[1:]]
+    path = render_pdf(tmp_path / "top.pdf", [TableItem([[HEADER, *rows]])], ruled=False, tight=True)
+    assert _read_rows(path) == [HEADER, *rows]

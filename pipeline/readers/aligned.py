@@ -11,16 +11,15 @@ wrapped line of that row.
 from __future__ import annotations
 
 import itertools
-import re
 import statistics
 from dataclasses import dataclass
 
 from pipeline.model import BBox
+from pipeline.readers.centred import centred_rows
 from pipeline.readers.grid import GridRow, union
 from pipeline.settings import SETTINGS
 
 S = SETTINGS.aligned
-_NUMBER = re.compile(r"^(?:\d+(?:\.\d+)*|[IVXLC]+|[a-zđ])[.)]?$")  # a row's number, not a header title
 
 
 @dataclass(slots=True)
@@ -153,64 +152,6 @@ def _middle(row: list[Word]) -> float:
     return (min(s.bbox[1] for s in row) + max(s.bbox[3] for s in row)) / 2
 
 
-def _centred_rows(grid: list[GridRow], height: float) -> bool:
-    """Rows set apart by blank space whose cells are vertically centred: the number of a row sits
-    level with the middle of its longest cell, below the row's first line. Where such a band of
-    lines is seen, every band is one row (its later lines marked as continuing it)."""
-    bands: list[list[GridRow]] = [grid[:1]]
-    for above, g in itertools.pairwise(grid):
-        if g.bbox[1] - above.bbox[3] >= height * S.row_gap:
-            bands.append([g])
-        else:
-            bands[-1].append(g)
-    if not any(not band[0].texts[0] and any(g.texts[0] for g in band[1:]) for band in bands[1:]):
-        return False
-    for band in bands:
-        for k, g in enumerate(band):
-            g.continues = k > 0
-    return True
-
-
-def _is_centred(grid: list[GridRow], anchors: list[int]) -> bool:
-    """Cells vertically centred in a table set tight: the header's first cell ('TT') sits below the
-    table's first line, or in many rows a cell begins below the line of the row's number (read as
-    top-aligned, where every cell begins on that line)."""
-    if anchors[0] > 0 and not _NUMBER.match(grid[anchors[0]].texts[0]):
-        return True
-    multi = late = 0
-    for a, after in zip(anchors, [*anchors[1:], len(grid)], strict=True):
-        below = grid[a + 1 : after]
-        multi += bool(below)
-        late += any(t and not grid[a].texts[c] for g in below for c, t in enumerate(g.texts))
-    return multi > 0 and late >= multi * S.centred_share
-
-
-def _anchored_rows(grid: list[GridRow]) -> bool:
-    """Rows set tight (no blank space between them) whose cells are vertically centred (see
-    `_is_centred`). Each cell of the first column is the middle of its row, so a row runs from its
-    first line down as far below that cell as it began above it; every line of a row after its
-    first is marked as continuing it."""
-    anchors = [k for k, g in enumerate(grid) if g.texts[0] and g.cell_bboxes[0]]
-    if len(anchors) < 2 or not _is_centred(grid, anchors):
-        return False
-    start = 0
-    for n, a in enumerate(anchors):
-        if a < start:
-            continue
-        box = grid[a].cell_bboxes[0]
-        bottom = box[1] + box[3] - grid[start].bbox[1]  # 2 x the cell's middle - the row's top
-        limit = anchors[n + 1] if n + 1 < len(anchors) else len(grid)
-        end = a
-        while end + 1 < limit and (grid[end + 1].bbox[1] + grid[end + 1].bbox[3]) / 2 < bottom:
-            end += 1
-        for k in range(start, end + 1):
-            grid[k].continues = k > start
-        start = end + 1
-    for g in grid[start:]:  # lines below the last row's middle cell: its lower half
-        g.continues = True
-    return True
-
-
 def _grid(block: list[list[Word]], page: int | None, height: float, min_cols: int) -> Found | None:
     xs = _columns(block, height, min_cols)
     if len(xs) < min_cols:
@@ -234,10 +175,17 @@ def _grid(block: list[list[Word]], page: int | None, height: float, min_cols: in
         for s in r:
             bbox = union(bbox, s.bbox)
         tight = prev_bottom is not None and top - prev_bottom < height * S.wrap_gap
-        grid.append(GridRow(texts, page, bbox, boxes, continues=bool(grid) and not texts[0] and tight))
+        # a line of its own (not overlapping the one above) with text in a column the line above left
+        # empty begins a row with no number: a top-aligned row's cells all begin on its first line
+        # and run on line after line
+        opens = (
+            prev_bottom is not None
+            and top >= prev_bottom
+            and any(t and not grid[-1].texts[c] for c, t in enumerate(texts))
+        )
+        grid.append(GridRow(texts, page, bbox, boxes, continues=bool(grid) and not texts[0] and tight and not opens))
         prev_bottom = max(s.bbox[3] for s in r)
-    if not _centred_rows(grid, height):
-        _anchored_rows(grid)
+    centred_rows(grid, height)
     dense = sum(1 for g in grid if sum(1 for t in g.texts if t) >= min_cols)
     if len(grid) < 2 or dense < 2:
         return None
