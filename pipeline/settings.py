@@ -134,6 +134,9 @@ class AlignedSettings:
     row_lines: int = 40
     cell_line_gap: float = 0.6
     row_cost: float = 0.1
+    # A row of one column is most often lines wrapped from a row, rarely the rest of a row cut by a
+    # page break: allowed, at the cost of a cell about a line and a half off-centre.
+    lone_cost: float = 1.5
     # A line this close under the one above, with an empty first column, wraps the row above.
     wrap_gap: float = 0.5
     # Segment left edges closer than this, one to the next, are one column's edge.

@@ -87,8 +87,8 @@ def _tight(grid: list[GridRow], height: float) -> None:
 
 def _off_centre(lines: list[GridRow], height: float) -> float:
     """How far the cells of these lines, as one row, lie from the row's middle (in word heights),
-    plus a cost per row; infinite where a column's lines are not one cell or the row is a lone
-    column (a wrapped line, not a row)."""
+    plus a cost per row, more for a row of one column (most often wrapped lines; at a page's top,
+    the rest of a row cut by the break); infinite where a column's lines are not one cell."""
     top = min(g.bbox[1] for g in lines)
     middle = (top + max(g.bbox[3] for g in lines)) / 2
     cost, columns = S.row_cost, 0
@@ -100,4 +100,4 @@ def _off_centre(lines: list[GridRow], height: float) -> float:
         if any(b[1] - a[3] > height * S.cell_line_gap for a, b in itertools.pairwise(spans)):
             return float("inf")  # blank lines inside: two cells of this column
         cost += abs((spans[0][1] + spans[-1][3]) / 2 - middle) / height
-    return cost if columns >= 2 else float("inf")
+    return cost if columns >= 2 else cost + S.lone_cost
