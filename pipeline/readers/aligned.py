@@ -3,9 +3,11 @@
 Used for unruled PDF tables and for OCR'd scans, where only word positions are
 known. Reading order is useless there (cells interleave), so the grid comes
 from geometry: words on one baseline form a visual row, wide gaps cut it into
-segments, segment left edges that recur over rows are the columns, and a
-visual row with an empty first column sitting tight under the row above is a
-wrapped line of that row.
+segments, segment left edges that recur over rows (or that the header band
+starts) are the columns, and a visual row with an empty first column sitting
+tight under the row above is a wrapped line of that row, unless it opens a
+cell the line above left empty (a row without a number). Vertically centred
+cells are grouped into their rows by `centred`.
 """
 
 from __future__ import annotations

@@ -62,19 +62,16 @@ def _is_centred(grid: list[GridRow]) -> bool:
 
 def _tight(grid: list[GridRow], height: float) -> None:
     """Rows set tight: the cuts between lines that leave every cell centred in its row (dynamic
-    programming over the cuts, each row costing how far its cells' middles lie from its own)."""
+    programming over the cuts; see `_row_costs`)."""
     if not _is_centred(grid):
         return
     n = len(grid)
-    best: list[float] = [0.0] + [float("inf")] * n  # best[j]: lines before j cut into rows
+    best: list[float] = [0.0] + [float("inf")] * n  # best[j]: the lines before j cut into rows
     cut: list[int] = [0] * (n + 1)
     for j in range(1, n + 1):
-        for i in range(max(0, j - S.row_lines), j):
-            if best[i] == float("inf"):
-                continue
-            cost = best[i] + _off_centre(grid[i:j], height)
-            if cost < best[j]:
-                best[j], cut[j] = cost, i
+        for i, cost in _row_costs(grid, j, height):
+            if best[i] + cost < best[j]:
+                best[j], cut[j] = best[i] + cost, i
     if best[n] == float("inf"):
         return
     j = n
@@ -85,19 +82,24 @@ def _tight(grid: list[GridRow], height: float) -> None:
         j = i
 
 
-def _off_centre(lines: list[GridRow], height: float) -> float:
-    """How far the cells of these lines, as one row, lie from the row's middle (in word heights),
-    plus a cost per row, more for a row of one column (most often wrapped lines; at a page's top,
-    the rest of a row cut by the break); infinite where a column's lines are not one cell."""
-    top = min(g.bbox[1] for g in lines)
-    middle = (top + max(g.bbox[3] for g in lines)) / 2
-    cost, columns = S.row_cost, 0
-    for c in range(len(lines[0].texts)):
-        spans = [g.cell_bboxes[c] for g in lines if c < len(g.cell_bboxes) and g.cell_bboxes[c]]
-        if not spans:
-            continue
-        columns += 1
-        if any(b[1] - a[3] > height * S.cell_line_gap for a, b in itertools.pairwise(spans)):
-            return float("inf")  # blank lines inside: two cells of this column
-        cost += abs((spans[0][1] + spans[-1][3]) / 2 - middle) / height
-    return cost if columns >= 2 else cost + S.lone_cost
+def _row_costs(grid: list[GridRow], end: int, height: float):
+    """(i, cost) of the lines i..end-1 as one row, i going up from end-1: how far its cells' middles
+    lie from the row's middle (in word heights), plus a cost per row, more for a row of one column
+    (most often lines wrapped from a row; at a page's top, the rest of a row cut by the break). A
+    column whose lines leave blank space between them holds two cells: no row above goes on."""
+    first: dict[int, tuple] = {}  # column -> box of its first and of its last line in the row
+    last: dict[int, tuple] = {}
+    bottom = grid[end - 1].bbox[3]
+    top = grid[end - 1].bbox[1]
+    for i in range(end - 1, max(-1, end - 1 - S.row_lines), -1):
+        for c, box in enumerate(grid[i].cell_bboxes):
+            if box is None:
+                continue
+            if c in first and first[c][1] - box[3] > height * S.cell_line_gap:
+                return  # blank lines inside: two cells of this column
+            first[c] = box
+            last.setdefault(c, box)
+        top, bottom = min(top, grid[i].bbox[1]), max(bottom, grid[i].bbox[3])
+        middle = (top + bottom) / 2
+        cost = S.row_cost + sum(abs((first[c][1] + last[c][3]) / 2 - middle) for c in first) / height
+        yield i, cost if len(first) >= 2 else cost + S.lone_cost
