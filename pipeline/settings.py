@@ -97,6 +97,9 @@ class FlatSettings:
     joined_line: float = 2.0
     # Rows needed before a column's line widths are trusted.
     min_width_samples: int = 5
+    # A PDF line whose gap to the line above exceeds this share of its height counts as after a blank line:
+    # wrapped lines sit about a fifth of a line apart, separate cells and paragraphs farther.
+    blank_gap: float = 0.5
 
 
 @dataclass(frozen=True)

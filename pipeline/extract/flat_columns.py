@@ -128,9 +128,10 @@ class Scorer:
             if c.blank_before or x.lower or x.joiner or not prev.line_start or per_line[prev.line] != 1:
                 return conts
             first = len(c.text.split()[0])
-            adjust = [0.9 if w is not None and prev.line_len + 1 + first > w else 0.0 for w in widths]
-        elif prev.line == c.line:  # the column holds at least both fragments on this line
-            span = c.offset + len(c.text) - prev.offset
+            adjust = [0.9 if w is not None and prev.last_len + 1 + first > w else 0.0 for w in widths]
+        elif (prev.line, prev.printed_end) == (c.line, c.printed_end):  # both fragments on one printed line
+            end = c.offset + len(c.text)
+            span = (end if c.printed_end is None else min(end, c.printed_end)) - prev.offset
             free = c.line in free_lines
             adjust = [-1.5 if _too_wide(span, c.line_len, w, free) else 0.0 for w in widths]
         return [v + a if a else v for v, a in zip(conts, adjust, strict=True)]
@@ -301,7 +302,7 @@ def complete_agencies(chunks: list[Chunk], roles: list[str], ocr: bool) -> list[
 
 def _piece(c: Chunk, text: str, col: int, offset: int = 0) -> Chunk:
     return Chunk(text, c.line, c.line_start and not offset, c.blank_before and not offset, c.after_break,
-                 c.weak, c.line_len, col, c.sub, c.late, c.offset + offset)  # fmt: skip
+                 c.weak, c.line_len, col, c.sub, c.late, c.offset + offset, c.printed_end, c.last_len)  # fmt: skip
 
 
 def _rest_column(head: str, rest: str, col: int, own: int, roles: list[str], chunks: list[Chunk], ocr: bool) -> int:

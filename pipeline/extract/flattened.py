@@ -25,6 +25,7 @@ from pipeline.extract.flat_fragments import (
     free_role,
     join_parts,
     lower_start,
+    printed_lines,
     starts_as,
 )
 from pipeline.extract.flat_header import Header, find_header, header_roles
@@ -204,7 +205,10 @@ def _line_widths(doc: Document, rows: list[list[Chunk]]) -> dict[int, list[int]]
             if len(cells) == 1:
                 per_cell[next(iter(cells))].append(n)
         for (_sub, col), nos in per_cell.items():
-            widths[col] += [len(doc.lines[n - 1].text.strip()) for n in nos[:-1]]
+            for n in nos:  # every printed line but the cell's last
+                text = doc.lines[n - 1].text.strip()
+                spans = printed_lines(doc.lines[n - 1], text)
+                widths[col] += [b - a for a, b in (spans if n != nos[-1] else spans[:-1])]
     return widths
 
 
