@@ -142,10 +142,18 @@ class Scorer:
         late = m
         per_line: dict[int, int] = defaultdict(int)
         typed_lines = set()  # lines with a fragment that begins as an agency, deadline, target or unit
+        # per line, how wide its first printed line is before a typed fragment after the first begins: a
+        # coordinating agency's last line with the deadline beside it is not as wide as a name's lines
+        free_width: dict[int, int] = {}
+        first = chunks[0]
         for c in chunks:
             per_line[c.line] += 1
+            if c.line_start or c is first:
+                free_width[c.line], first = c.line_len, c
             if any(starts_as(kind, c.text, self.ocr) for kind in _TYPED_KINDS):
                 typed_lines.add(c.line)
+                if c is not first and c.line == first.line and c.printed_end == first.printed_end:
+                    free_width[c.line] = min(free_width[c.line], c.offset - first.offset)
         free_lines = set(per_line) - typed_lines
         if self._skips is None:
             self._skips = [[self.skip(a, b) for b in range(m + 1)] for a in range(m + 1)]
@@ -165,14 +173,16 @@ class Scorer:
             c = chunks[k]
             prev_row = score[k - 1]
             x, starts, conts = self._scores(chunks, k)
-            if c.line_start and c.line_len >= self.late_width:  # typed columns are narrow: this line wraps column 1
+            # typed columns are narrow: a line as wide as the first column's wraps that column
+            wide = c.line_start and free_width[c.line] >= self.late_width
+            if wide:
                 conts = [v - 1.0 if t else v for v, t in zip(conts, typed, strict=True)]
             fits = no_fit
             if c.line_start and per_line[c.line] == 1:  # a whole line wider than a column's usual lines
                 fits = [-1.5 if _too_wide(c.line_len, c.line_len, w, c.line in free_lines) else 0.0 for w in widths]
             if self.widths:
                 conts = self._wrap_widths(chunks[k - 1], c, x, conts, widths, per_line, free_lines)
-            late_ok = c.line_start and c.line_len >= self.late_width and x.lower
+            late_ok = wide and x.lower
             # transitions into column s, tried in order of the previous column p (the first best wins):
             # p < s starts column s, p == s continues it, p > s starts a sub-row (restart column only)
             # (an unreachable previous column scores -inf and never wins: no test needed)
