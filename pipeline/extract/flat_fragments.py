@@ -201,11 +201,12 @@ def _split_points(text: str, ocr: bool, following: str = "") -> list[tuple[int, 
     return points
 
 
-def printed_lines(line: Line, text: str) -> list[tuple[int, int]]:
+def printed_lines(line: Line, text: str, ocr: bool = False) -> list[tuple[int, int]]:
     """(start, end) in `text` (the line's text or its tail) of the printed lines a PDF reader joined into
-    the line: their widths, not the joined line's, are the widths of the table's columns."""
+    the line: their widths, not the joined line's, are the widths of the table's columns. OCR text is
+    measured whole (chunks_of re-spaces it around '|')."""
     words = list(WORDS.finditer(text))
-    if not words:
+    if ocr or not words:
         return [(0, len(text))]
     shift = len(line.text.split()) - len(words)
     cuts = [w - shift for w in line.wraps if 0 < w - shift < len(words)]
@@ -226,7 +227,7 @@ def chunks_of(entries: list[tuple[Line, str, bool, bool]], ocr: bool) -> list[Ch
         points = _split_points(text, ocr, following)
         cuts = [0, *[p for p, _ in points], len(text)]
         weak = {p for p, w in points if w}
-        printed = [(0, len(text))] if ocr else printed_lines(line, text)
+        printed = printed_lines(line, text, ocr)
         width = max(b - a for a, b in printed)
         for a, b in itertools.pairwise(cuts):
             piece = text[a:b].strip(" |") if ocr else text[a:b].strip()

@@ -80,7 +80,7 @@ def _read_table(doc: Document, lines, header: Header, taken: set[int], index: in
     for _r, (before, _after) in parsed:
         if before:
             scorer.assign(before)
-    widths = _line_widths(doc, [b for _r, (b, _a) in parsed])
+    widths = _line_widths(doc, [b for _r, (b, _a) in parsed], ocr)
     if len(widths.get(0, [])) >= SETTINGS.flat.min_width_samples:
         scorer.late_width = max(20.0, 0.6 * _quantile(widths[0], 0.75))
     scorer.widths = {
@@ -193,8 +193,9 @@ def _quantile(values: list[int], q: float) -> float:
     return float(ordered[int(q * (len(ordered) - 1))])
 
 
-def _line_widths(doc: Document, rows: list[list[Chunk]]) -> dict[int, list[int]]:
-    """Per column, lengths of its wrapped lines (whole line in the column, not the cell's last line)."""
+def _line_widths(doc: Document, rows: list[list[Chunk]], ocr: bool) -> dict[int, list[int]]:
+    """Per column, lengths of its wrapped printed lines (whole line in the column, not the cell's last
+    line), measured as the fragments' line_len is (chunks_of)."""
     widths: dict[int, list[int]] = defaultdict(list)
     for chunks in rows:
         by_line: dict[int, set[tuple[int, int]]] = defaultdict(set)
@@ -207,7 +208,7 @@ def _line_widths(doc: Document, rows: list[list[Chunk]]) -> dict[int, list[int]]
         for (_sub, col), nos in per_cell.items():
             for n in nos:  # every printed line but the cell's last
                 text = doc.lines[n - 1].text.strip()
-                spans = printed_lines(doc.lines[n - 1], text)
+                spans = printed_lines(doc.lines[n - 1], text, ocr)
                 widths[col] += [b - a for a, b in (spans if n != nos[-1] else spans[:-1])]
     return widths
 
