@@ -13,7 +13,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from builders import font_path
+from builders import TableItem, font_path, render_pdf
 
 from pipeline.config import Limits
 from pipeline.extract.flat_fragments import printed_lines
@@ -113,15 +113,15 @@ def _draw(path: Path, lines: list[str]) -> Path:
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
 
-    if "DejaVu" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("DejaVu", font_path()))
+    if "Flat" not in pdfmetrics.getRegisteredFontNames():  # a name of its own: builders registers 'DejaVu'
+        pdfmetrics.registerFont(TTFont("Flat", font_path()))
     c = canvas.Canvas(str(path), pagesize=(595, 842))
     y = 0.0
     for text in lines:
         if y < 50:
             if y:
                 c.showPage()
-            c.setFont("DejaVu", 9)
+            c.setFont("Flat", 9)
             y = 800.0
         if text:
             c.drawString(40, y, text)
@@ -155,8 +155,7 @@ def test_the_reader_joined_the_wrapped_lines(read_back):
         assert pieces == textwrap.wrap(name, WIDTHS[0])
 
 
-def test_every_row_keeps_its_own_cells(read_back):
-    _doc, tasks = read_back
+def _check_rows(tasks) -> None:
     assert sorted(tasks) == [r[0] for r in ROWS]
     for number, name, output, lead, coordinating, deadline in ROWS:
         task = tasks[number]
@@ -165,6 +164,21 @@ def test_every_row_keeps_its_own_cells(read_back):
         assert fold(task.lead_agency_raw or "") == fold(lead)
         assert fold(task.coordinating_raw or "") == fold(coordinating)
         assert task.deadline_raw == deadline
+
+
+def test_every_row_keeps_its_own_cells(read_back):
+    _check_rows(read_back[1])
+
+
+def test_the_same_table_set_in_columns_gives_the_same_rows(tmp_path):
+    """The usual borderless layout, each cell wrapped inside its column (a grid from word positions)."""
+    header = ["STT", "Nội dung nhiệm vụ", "Sản phẩm đầu ra", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời hạn"]
+    rows = [header, ["I", "Nhóm nhiệm vụ hạ tầng và dữ liệu", "", "", "", ""], *map(list, ROWS)]
+    lines = _export(set())
+    items = [*lines[:2], "PHỤ LỤC", TableItem([rows]), *lines[-3:]]
+    doc, tasks = _tasks(render_pdf(tmp_path / "columns.pdf", items, ruled=False))
+    assert [t.layout for t in doc.tables] == ["pdf-aligned"]
+    _check_rows(tasks)
 
 
 def test_rows_point_at_their_printed_lines(read_back):
