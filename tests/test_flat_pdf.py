@@ -76,6 +76,14 @@ ROWS = [
         "Công an xã",
         "Quý II/2026",
     ),
+    (  # the task and the output wrap, the agencies and the deadline fit on one line
+        "7",
+        "Thiết lập kênh tiếp nhận phản ánh của người dân qua ứng dụng trên điện thoại",
+        "Kênh phản ánh hoạt động và được công khai.",
+        "Công an xã",
+        "Phòng Kinh tế",
+        "Quý III/2026",
+    ),
 ]
 WIDTHS = (30, 18, 14, 16, 14)  # characters per printed line in each column after the number
 
@@ -139,7 +147,7 @@ def _tasks(path: Path):
     return doc, {t.code: t for t in doc.tasks if t.source == "table"}
 
 
-@pytest.fixture(scope="module", params=[frozenset(), frozenset({"6"})], ids=["cell-by-cell", "heads-together"])
+@pytest.fixture(scope="module", params=[frozenset(), frozenset({"6", "7"})], ids=["cell-by-cell", "heads-together"])
 def read_back(request, tmp_path_factory):
     path = _draw(tmp_path_factory.mktemp("flatpdf") / "plan.pdf", _export(set(request.param)))
     return _tasks(path)

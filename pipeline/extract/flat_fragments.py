@@ -104,7 +104,7 @@ class Chunk:
     line_len: int = 0  # length of the widest printed line of the source line: column widths tell columns apart
     col: int = -1
     sub: int = 0
-    late: bool = False  # first-column text read after the row's later columns
+    late: bool = False  # a free-text cell's tail read after the row's typed cells (Scorer._late)
     offset: int = 0  # where the fragment begins in its line
     # where the printed line it begins on ends, when a PDF reader joined several into its line (Line.wraps)
     printed_end: int | None = None

@@ -92,7 +92,7 @@ def _read_table(doc: Document, lines, header: Header, taken: set[int], index: in
         if before:
             scorer.assign(before)
     rows: list[Row] = []
-    suspicious: set[int] = set()  # rows whose late first-column text reads like other cells
+    suspicious: set[int] = set()  # rows whose cell tails read late look like other cells
     if ocr and "name" in roles and set(roles) <= ocr_table.SUPPORTED_ROLES:
         parsed, unplaced = [], []  # read line by line instead (ocr_table)
         rows = _ocr_rows(doc, lines, header, raw_rows, last_used, roles)
