@@ -35,6 +35,11 @@ class RowSettings:
     max_swap: int = 1
     # How many group numerals (I, II, …) may be skipped by a dropped group.
     max_group_gap: int = 1
+    # A '-'/'+' sub-row has a title of at least this many words before its cells: shorter, the bullet is
+    # more likely the wrapped end of a name ('Phòng Văn hóa' / '- Xã hội Quý II/2026').
+    sub_row_title_words: int = 3
+    # A deadline closing a sub-row's line is at most this many words ('Hoàn thành trước 31/12/2026').
+    deadline_words: int = 5
 
 
 def _skip_costs() -> dict[str, float]:
@@ -123,11 +128,23 @@ class TaskSettings:
 
 
 @dataclass(frozen=True)
+class CheckSettings:
+    """Checks on the extracted rows (extract/checks.py, extract/ocr_targets.py)."""
+
+    # How alike (rapidfuzz token_set_ratio on match keys) an OCR table indicator's name must be to the prose
+    # statement that corroborates its '%' read as '0'. Far below checks.NAME_MATCH (95): OCR garbles the
+    # table's words ('nghi¢p', '6doanh'), and the comparator, year and digits must agree as well
+    # ('> 400' against '> 40%'), which an unrelated indicator rarely does.
+    percent_restore_match: int = 65
+
+
+@dataclass(frozen=True)
 class Settings:
     rows: RowSettings = field(default_factory=RowSettings)
     flat: FlatSettings = field(default_factory=FlatSettings)
     start: StartSettings = field(default_factory=StartSettings)
     tasks: TaskSettings = field(default_factory=TaskSettings)
+    checks: CheckSettings = field(default_factory=CheckSettings)
 
 
 SETTINGS = Settings()
