@@ -23,6 +23,9 @@ class Line:
     text: str
     page: int | None = None
     bbox: BBox | None = None
+    # Word indices at which a printed line begins that a PDF reader joined to the one above (readers/page
+    # `reflow`): the widths of the printed lines, which tell the columns of a flattened table apart.
+    wraps: tuple[int, ...] = ()
 
 
 @dataclass(slots=True)

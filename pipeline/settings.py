@@ -102,6 +102,19 @@ class FlatSettings:
     joined_line: float = 2.0
     # Rows needed before a column's line widths are trusted.
     min_width_samples: int = 5
+    # Late reading (Scorer._late): a row's first line holds every cell's head, the tails follow in column
+    # order. Entering the first column's tail after the typed cells costs a little; a later free column's
+    # tail without the first's costs more (only a lower-case line after a blank one may open it).
+    late_enter: float = -0.3
+    late_enter_later: float = -0.8
+    # Moving on to the next free column's tail after a blank line, more readily after a sentence end.
+    late_next: float = -0.2
+    late_after_sentence: float = 0.5
+    # Going on with a tail whose last line had room for the next word: that line ended the cell.
+    late_ended: float = -1.0
+    # A PDF line whose gap to the line above exceeds this share of its height counts as after a blank line:
+    # wrapped lines sit about a fifth of a line apart, separate cells and paragraphs farther.
+    blank_gap: float = 0.5
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,7 @@ def scan_rows(doc, lines, header, taken, ocr) -> tuple[list[RawRow], int, int, l
         if not text:
             blank, j = True, j + 1
             continue
+        blank = blank or _spaced(lines[j - 1], line)
         if ends_table(text):
             break
         other = find_header(lines, j) if fold(text) != header.keys[0] else None
@@ -117,6 +118,15 @@ def scan_rows(doc, lines, header, taken, ocr) -> tuple[list[RawRow], int, int, l
         j += 1
     rows = [r for r in _assemble(items, ocr, unplaced) if r.entries]
     return rows, last_used, repeats, unplaced
+
+
+def _spaced(above: Line, line: Line) -> bool:
+    """A PDF line set off from the one above by more than the usual line spacing: the blank line of a text
+    export (cells and paragraphs are spaced apart, wrapped lines are not)."""
+    if above.bbox is None or line.bbox is None or above.page != line.page:
+        return False
+    height = (line.bbox[3] - line.bbox[1]) / (len(line.wraps) + 1)
+    return line.bbox[1] - above.bbox[3] > SETTINGS.flat.blank_gap * height
 
 
 def _assemble(items: list, ocr: bool, unplaced: list[Line]) -> list[RawRow]:

@@ -128,9 +128,10 @@ class Scorer:
             if c.blank_before or x.lower or x.joiner or not prev.line_start or per_line[prev.line] != 1:
                 return conts
             first = len(c.text.split()[0])
-            adjust = [0.9 if w is not None and prev.line_len + 1 + first > w else 0.0 for w in widths]
-        elif prev.line == c.line:  # the column holds at least both fragments on this line
-            span = c.offset + len(c.text) - prev.offset
+            adjust = [0.9 if w is not None and prev.last_len + 1 + first > w else 0.0 for w in widths]
+        elif (prev.line, prev.printed_end) == (c.line, c.printed_end):  # both fragments on one printed line
+            end = c.offset + len(c.text)
+            span = (end if c.printed_end is None else min(end, c.printed_end)) - prev.offset
             free = c.line in free_lines
             adjust = [-1.5 if _too_wide(span, c.line_len, w, free) else 0.0 for w in widths]
         return [v + a if a else v for v, a in zip(conts, adjust, strict=True)]
@@ -138,40 +139,52 @@ class Scorer:
     def assign(self, chunks: list[Chunk]) -> None:
         """Sets chunk.col / chunk.sub along the best path."""
         n, m = len(chunks), len(self.roles)
-        late = m
         per_line: dict[int, int] = defaultdict(int)
         typed_lines = set()  # lines with a fragment that begins as an agency, deadline, target or unit
+        # per line, how wide its first printed line is before a typed fragment after the first begins: a
+        # coordinating agency's last line with the deadline beside it is not as wide as a name's lines
+        free_width: dict[int, int] = {}
+        first = chunks[0]
         for c in chunks:
             per_line[c.line] += 1
+            if c.line_start or c is first:
+                free_width[c.line], first = c.line_len, c
             if any(starts_as(kind, c.text, self.ocr) for kind in _TYPED_KINDS):
                 typed_lines.add(c.line)
+                if c is not first and c.line == first.line and c.printed_end == first.printed_end:
+                    free_width[c.line] = min(free_width[c.line], c.offset - first.offset)
         free_lines = set(per_line) - typed_lines
         if self._skips is None:
             self._skips = [[self.skip(a, b) for b in range(m + 1)] for a in range(m + 1)]
         skips = self._skips
         into = [[skips[p][s] for p in range(s)] for s in range(m)]  # skip penalties into column s from p < s
-        # columns after which a first-column line read late may come (agency, deadline)
+        # columns after which the cells' tails may be read late (agency, deadline)
         late_from = [ROLE_KIND.get(r) in ("agency", "deadline") for r in self.roles]
         typed = [r in ROLE_KIND for r in self.roles]
         widths = [self.widths.get(col) for col in range(m)]
         no_fit = [0.0] * m
         neg = float("-inf")
-        score = [[neg] * (m + 1) for _ in range(n)]
-        back: list[list[tuple[int, str]]] = [[(-1, "")] * (m + 1) for _ in range(n)]
+        # late states, after the m column states: tails of free-text cells read after the row's typed cells
+        late_cols = [0, *(s for s in range(1, m) if free_role(self.roles[s]))]
+        states = m + len(late_cols)
+        score = [[neg] * states for _ in range(n)]
+        back: list[list[tuple[int, str]]] = [[(-1, "")] * states for _ in range(n)]
         score[0][0] = 0.0
         restart = self.restart if self.restart is not None else -1
         for k in range(1, n):
             c = chunks[k]
             prev_row = score[k - 1]
             x, starts, conts = self._scores(chunks, k)
-            if c.line_start and c.line_len >= self.late_width:  # typed columns are narrow: this line wraps column 1
+            # typed columns are narrow: a line as wide as the first column's wraps that column
+            wide = c.line_start and free_width[c.line] >= self.late_width
+            if wide:
                 conts = [v - 1.0 if t else v for v, t in zip(conts, typed, strict=True)]
             fits = no_fit
             if c.line_start and per_line[c.line] == 1:  # a whole line wider than a column's usual lines
                 fits = [-1.5 if _too_wide(c.line_len, c.line_len, w, c.line in free_lines) else 0.0 for w in widths]
             if self.widths:
                 conts = self._wrap_widths(chunks[k - 1], c, x, conts, widths, per_line, free_lines)
-            late_ok = c.line_start and c.line_len >= self.late_width and x.lower
+            late_ok = wide and x.lower
             # transitions into column s, tried in order of the previous column p (the first best wins):
             # p < s starts column s, p == s continues it, p > s starts a sub-row (restart column only)
             # (an unreachable previous column scores -inf and never wins: no test needed)
@@ -189,16 +202,10 @@ class Scorer:
                         if (v := prev_row[p] + skips[p][m] + start - 1.0) > best:
                             best, bp, bkind = v, p, "sub"
                 row_score[s], row_back[s] = best + fits[s], (bp, bkind)
-            best, arg = neg, (-1, "")  # the late state: first-column text read after the typed columns
-            for p in range(m + 1):
-                base = prev_row[p]
-                if base == neg or (p < m and not (late_from[p] and late_ok)):
-                    continue
-                v, kind = (base + 0.0, "cont") if p == late else (base - 0.3, "late")
-                if v > best:
-                    best, arg = v, (p, kind)
-            score[k][late], back[k][late] = best, arg
-        final = max(range(m + 1), key=lambda s: score[n - 1][s] + (skips[s][m] if s < late else 0))
+            late = self._late(prev_row, chunks[k - 1], c, x, late_ok, late_from, late_cols, widths, fits)
+            for j, (v, arg) in enumerate(late):
+                row_score[m + j], row_back[m + j] = v, arg
+        final = max(range(states), key=lambda s: score[n - 1][s] + (skips[s][m] if s < m else 0))
         path = [final]
         kinds = []
         for k in range(n - 1, 0, -1):
@@ -211,9 +218,44 @@ class Scorer:
         for k, c in enumerate(chunks):
             if k and kinds[k - 1] == "sub":
                 sub += 1
-            c.col = 0 if path[k] == late else path[k]
-            c.late = path[k] == late
+            c.col = late_cols[path[k] - m] if path[k] >= m else path[k]
+            c.late = path[k] >= m
             c.sub = sub
+
+    def _late(self, prev_row, prev: Chunk, c: Chunk, x: Ctx, late_ok, late_from, late_cols, widths, fits):
+        """(score, back pointer) of each late state at fragment `c`.
+
+        A row's first line may hold the head of every cell, the cells' tails following in column order:
+        the first column's tail (a line as wide as that column, lower-case) after the typed cells, then
+        the next free column's after a blank line. A tail goes on while its lines are full: a line with
+        room for the next word ended its cell.
+        """
+        f, m, neg = SETTINGS.flat, len(self.roles), float("-inf")
+        first = len(c.text.split()[0]) if c.line_start else 0
+        out = []
+        for j, s in enumerate(late_cols):
+            best, arg = neg, (-1, "")
+            fit = fits[s] if j else 0.0
+            for p, base in enumerate(prev_row):
+                if base == neg:
+                    continue
+                i = p - m
+                if p < m:  # from the row's cells read in order
+                    if not (late_from[p] and c.line_start and (late_ok if j == 0 else x.lower and c.blank_before)):
+                        continue
+                    v, kind = base + (f.late_enter if j == 0 else f.late_enter_later) + fit, "late"
+                elif i == j:
+                    w = widths[late_cols[i]]
+                    ended = c.line_start and w is not None and prev.last_len + 1 + first <= w
+                    v, kind = base + fit + (f.late_ended if ended and j < len(late_cols) - 1 else 0.0), "cont"
+                elif i < j and c.line_start and c.blank_before:
+                    v, kind = base + fit + f.late_next + (f.late_after_sentence if x.after_sentence else 0.0), "late"
+                else:
+                    continue
+                if v > best:
+                    best, arg = v, (p, kind)
+            out.append((best, arg))
+        return out
 
 
 def place_after_break(before: list[Chunk], after: list[Chunk], roles: list[str]) -> None:
@@ -301,7 +343,7 @@ def complete_agencies(chunks: list[Chunk], roles: list[str], ocr: bool) -> list[
 
 def _piece(c: Chunk, text: str, col: int, offset: int = 0) -> Chunk:
     return Chunk(text, c.line, c.line_start and not offset, c.blank_before and not offset, c.after_break,
-                 c.weak, c.line_len, col, c.sub, c.late, c.offset + offset)  # fmt: skip
+                 c.weak, c.line_len, col, c.sub, c.late, c.offset + offset, c.printed_end, c.last_len)  # fmt: skip
 
 
 def _rest_column(head: str, rest: str, col: int, own: int, roles: list[str], chunks: list[Chunk], ocr: bool) -> int:

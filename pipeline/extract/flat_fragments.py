@@ -101,11 +101,18 @@ class Chunk:
     blank_before: bool
     after_break: bool = False
     weak: bool = False  # split at a capitalised word only
-    line_len: int = 0  # length of the whole source line: column widths tell columns apart
+    line_len: int = 0  # length of the widest printed line of the source line: column widths tell columns apart
     col: int = -1
     sub: int = 0
-    late: bool = False  # first-column text read after the row's later columns
+    late: bool = False  # a free-text cell's tail read after the row's typed cells (Scorer._late)
     offset: int = 0  # where the fragment begins in its line
+    # where the printed line it begins on ends, when a PDF reader joined several into its line (Line.wraps)
+    printed_end: int | None = None
+    last_len: int | None = None  # length of the source line's last printed line (default: line_len)
+
+    def __post_init__(self) -> None:
+        if self.last_len is None:
+            self.last_len = self.line_len
 
 
 _LEAD_CHARS = " '‘’\"`*•"
@@ -194,6 +201,19 @@ def _split_points(text: str, ocr: bool, following: str = "") -> list[tuple[int, 
     return points
 
 
+def printed_lines(line: Line, text: str, ocr: bool = False) -> list[tuple[int, int]]:
+    """(start, end) in `text` (the line's text or its tail) of the printed lines a PDF reader joined into
+    the line: their widths, not the joined line's, are the widths of the table's columns. OCR text is
+    measured whole (chunks_of re-spaces it around '|')."""
+    words = list(WORDS.finditer(text))
+    if ocr or not words:
+        return [(0, len(text))]
+    shift = len(line.text.split()) - len(words)
+    cuts = [w - shift for w in line.wraps if 0 < w - shift < len(words)]
+    bounds = [0, *cuts, len(words)]
+    return [(words[a].start(), words[b - 1].end()) for a, b in itertools.pairwise(bounds)]
+
+
 def chunks_of(entries: list[tuple[Line, str, bool, bool]], ocr: bool) -> list[Chunk]:
     """Cut each (line, text, blank_before, after_break) into fragments at possible cell starts."""
     out: list[Chunk] = []
@@ -207,10 +227,16 @@ def chunks_of(entries: list[tuple[Line, str, bool, bool]], ocr: bool) -> list[Ch
         points = _split_points(text, ocr, following)
         cuts = [0, *[p for p, _ in points], len(text)]
         weak = {p for p, w in points if w}
+        printed = printed_lines(line, text, ocr)
+        width = max(b - a for a, b in printed)
         for a, b in itertools.pairwise(cuts):
             piece = text[a:b].strip(" |") if ocr else text[a:b].strip()
             if piece:
-                out.append(Chunk(piece, line.no, a == 0, blank and a == 0, brk, a in weak, len(text), offset=a))
+                end = next((e for _s, e in printed if a < e), None) if len(printed) > 1 else None
+                out.append(
+                    Chunk(piece, line.no, a == 0, blank and a == 0, brk, a in weak, width, offset=a, printed_end=end,
+                          last_len=printed[-1][1] - printed[-1][0])
+                )  # fmt: skip
     return out
 
 

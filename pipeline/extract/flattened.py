@@ -25,6 +25,7 @@ from pipeline.extract.flat_fragments import (
     free_role,
     join_parts,
     lower_start,
+    printed_lines,
     starts_as,
 )
 from pipeline.extract.flat_header import Header, find_header, header_roles
@@ -79,7 +80,7 @@ def _read_table(doc: Document, lines, header: Header, taken: set[int], index: in
     for _r, (before, _after) in parsed:
         if before:
             scorer.assign(before)
-    widths = _line_widths(doc, [b for _r, (b, _a) in parsed])
+    widths = _line_widths(doc, [b for _r, (b, _a) in parsed], ocr)
     if len(widths.get(0, [])) >= SETTINGS.flat.min_width_samples:
         scorer.late_width = max(20.0, 0.6 * _quantile(widths[0], 0.75))
     scorer.widths = {
@@ -91,7 +92,7 @@ def _read_table(doc: Document, lines, header: Header, taken: set[int], index: in
         if before:
             scorer.assign(before)
     rows: list[Row] = []
-    suspicious: set[int] = set()  # rows whose late first-column text reads like other cells
+    suspicious: set[int] = set()  # rows whose cell tails read late look like other cells
     if ocr and "name" in roles and set(roles) <= ocr_table.SUPPORTED_ROLES:
         parsed, unplaced = [], []  # read line by line instead (ocr_table)
         rows = _ocr_rows(doc, lines, header, raw_rows, last_used, roles)
@@ -192,8 +193,9 @@ def _quantile(values: list[int], q: float) -> float:
     return float(ordered[int(q * (len(ordered) - 1))])
 
 
-def _line_widths(doc: Document, rows: list[list[Chunk]]) -> dict[int, list[int]]:
-    """Per column, lengths of its wrapped lines (whole line in the column, not the cell's last line)."""
+def _line_widths(doc: Document, rows: list[list[Chunk]], ocr: bool) -> dict[int, list[int]]:
+    """Per column, lengths of its wrapped printed lines (whole line in the column, not the cell's last
+    line), measured as the fragments' line_len is (chunks_of)."""
     widths: dict[int, list[int]] = defaultdict(list)
     for chunks in rows:
         by_line: dict[int, set[tuple[int, int]]] = defaultdict(set)
@@ -204,7 +206,10 @@ def _line_widths(doc: Document, rows: list[list[Chunk]]) -> dict[int, list[int]]
             if len(cells) == 1:
                 per_cell[next(iter(cells))].append(n)
         for (_sub, col), nos in per_cell.items():
-            widths[col] += [len(doc.line(n).text.strip()) for n in nos[:-1]]
+            for n in nos:  # every printed line but the cell's last
+                line = doc.line(n)
+                spans = printed_lines(line, line.text.strip(), ocr)
+                widths[col] += [b - a for a, b in (spans if n != nos[-1] else spans[:-1])]
     return widths
 
 

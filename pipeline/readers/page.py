@@ -9,7 +9,12 @@ from dataclasses import dataclass, field
 from pipeline.model import BBox
 from pipeline.readers.grid import GridRow, union
 
-_LIST_MARKER = re.compile(r"^(?:[-+•*–]|[a-zđ]\)|\d{1,2}(?:\.\d{1,2})*[.)]|[IVX]{1,5}[.)]|Phụ lục\b|PHỤ LỤC\b)")
+# A number is a list marker only when no digit or '/' follows it ('66.7/2025/NQ-CP' wraps like any other
+# word), and a sub-number never has a zero part ('1.2 Tên', not 'phiên bản' / '2.0 của').
+_LIST_MARKER = re.compile(
+    r"^(?:[-+•*–]|[a-zđ]\)|\d{1,2}(?:\.\d{1,2})*[.)](?![\d/])|\d{1,2}(?:\.[1-9]\d?)+(?=\s)"
+    r"|[IVX]{1,5}[.)]|Phụ lục\b|PHỤ LỤC\b)"
+)
 
 
 @dataclass(slots=True)
@@ -18,6 +23,7 @@ class TextLine:
     bbox: BBox  # displayed page coordinates, y down
     block: int
     size: float
+    wraps: tuple[int, ...] = ()  # word indices where a joined printed line begins (Line.wraps)
 
 
 @dataclass
@@ -55,6 +61,7 @@ def reflow(lines: list[TextLine]) -> list[TextLine]:
             and ln.bbox[0] <= left[ln.block] + ln.size * 0.5
             and not _LIST_MARKER.match(ln.text)
         ):
+            prev.wraps = (*prev.wraps, len(prev.text.split()))
             prev.text = f"{prev.text} {ln.text}"
             prev.bbox = union(prev.bbox, ln.bbox)
         else:

@@ -328,7 +328,7 @@ def _emit(doc: Document, contents: list[PageContent]) -> None:
                 if pending is not None:
                     add_table(doc, pending, layout)
                     pending = None
-                add_line(doc, item.text, content.number, item.bbox)
+                add_line(doc, item.text, content.number, item.bbox).wraps = item.wraps
                 continue
             if pending is not None and not (
                 item is _first_table(content) and k and _continues(contents[k - 1], content)
