@@ -19,6 +19,8 @@ from pipeline.model import BBox, Cell, Document, Line, Row, Table
 from pipeline.normalize.fold import fold
 
 _SPACES = re.compile(r"\s+")
+# The first cell of a header's further rows: empty, or a column number '(1)'.
+_HEADER_GOES_ON = re.compile(r"^(?:\(?\d{1,2}\))?$")
 
 
 @dataclass(slots=True)
@@ -71,6 +73,7 @@ def add_table(doc: Document, grid: list[GridRow], layout: str, stage: str = "rea
     width = max(len(g.texts) for g in grid if not g.plain)
     rows: list[Row] = []
     header: Row | None = None
+    band: set[str] = set()  # keys of the header's further rows ('vụ | chủ trì' under 'Tên nhiệm | Cơ quan')
     repeats = 0
     page, broken = grid[0].page, False
     for g in grid:
@@ -92,15 +95,21 @@ def add_table(doc: Document, grid: list[GridRow], layout: str, stage: str = "rea
             raw=line.text,
         )
         target = rows[-1] if rows else header
+        key = _key(texts)
+        if broken and repeats and key in band:  # the header's further rows, repeated under it
+            repeats += 1
+            continue
         if target is not None and broken and is_continuation(texts):
             _merge(target, row)
         elif header is None:
             header = row
-        elif _key(texts) == _key(header.texts()) or (broken and _near(_key(texts), _key(header.texts()))):
+        elif key == _key(header.texts()) or (broken and _near(key, _key(header.texts()))):
             repeats += 1
             broken = True
             continue
         else:
+            if len(rows) == len(band) and _HEADER_GOES_ON.match(texts[0]):
+                band.add(key)
             rows.append(row)
         broken = False
     assert header is not None
