@@ -30,6 +30,7 @@ class Scanner:
     stamp: bool = False  # a round stamp over the table
     sideways: bool = False  # landscape pages stored turned by 90 degrees
     seed: int = 16
+    unruled: bool = False  # the tables printed without ruling lines (borders removed), then scanned
 
 
 def scan_pdf(text_pdf: Path, path: Path, scanner: Scanner) -> Path:
@@ -126,10 +127,13 @@ def gold_tables(prefix: str) -> list[TableItem]:
 
 
 def seed_table_scan(prefix: str, folder: Path, scanner: Scanner, ruled: bool = True) -> Path:
-    """The seed's tables printed as a PDF (vertically centred headers) and scanned by `scanner`."""
+    """The seed's tables printed as a PDF (vertically centred headers) and scanned by `scanner`;
+    without ruling lines when `ruled` is False or the scanner is `unruled`."""
     tables = seed_tables(prefix) or gold_tables(prefix)
+    ruled = ruled and not scanner.unruled
     text_pdf = render_pdf(folder / f"{prefix}_tables.pdf", tables, ruled=ruled, centred=True)
-    name = f"{prefix}_{scanner.dpi}dpi{'_skew' if scanner.skew else ''}{'_side' if scanner.sideways else ''}.pdf"
+    tags = ("_skew" if scanner.skew else "") + ("_side" if scanner.sideways else "") + ("" if ruled else "_bare")
+    name = f"{prefix}_{scanner.dpi}dpi{tags}.pdf"
     path = scan_pdf(text_pdf, folder / name, scanner)
     text_pdf.unlink()
     return path

@@ -152,3 +152,36 @@ def test_scanned_tables_give_the_text_rows(scanned, name):
     got = scanned[name]
     measured = (got["ind_f1"], got["task_f1"], got["target"], got["lead"])
     assert all(g is not None and g >= f for g, f in zip(measured, FLOORS[name], strict=True)), measured
+
+
+# ---------------------------------------------------------------- a table printed without rules, scanned
+
+UNRULED_HEADER = ["STT", "Tên chỉ tiêu", "Đơn vị tính", "Mục tiêu năm 2027", "Đơn vị chủ trì"]
+UNRULED_ROWS = [
+    ["1", "Số thôn có điểm đọc sách điện tử cho thiếu nhi", "Thôn", "12", "Phòng Văn hóa - Xã hội"],
+    ["2", "Tỷ lệ hộ gia đình dùng ví điện tử", "%", "≥ 45%", "Phòng Kinh tế"],
+    ["3", "Số buổi tập huấn an toàn thông tin cho cán bộ thôn, tổ dân phố", "Buổi", "8", "Công an xã"],
+    ["4", "Tỷ lệ trạm bơm tưới được điều khiển từ xa", "%", "≥ 30%", "Phòng Kinh tế"],
+]
+
+
+@pytest.mark.slow
+def test_unruled_scan_gives_the_rows_of_its_table(tmp_path):
+    """A table printed without ruling lines (cells vertically centred) and scanned: its cells are cut
+    apart by their blank gutters, read, and rebuilt by word alignment into exactly the printed rows."""
+    if ocr.tesseract_languages()[1]:
+        pytest.skip("Tesseract is not installed (make system-deps)")
+    from builders import TableItem, render_pdf
+    from scan_builders import scan_pdf
+
+    from pipeline.config import Limits
+    from pipeline.readers import read_document
+
+    text_pdf = render_pdf(
+        tmp_path / "bare.pdf", [TableItem([[UNRULED_HEADER, *UNRULED_ROWS]])], ruled=False, centred=True
+    )
+    path = scan_pdf(text_pdf, tmp_path / "bare_scan.pdf", Scanner(dpi=DPI, unruled=True))
+    doc = read_document(path, Limits())
+    assert len(doc.tables) == 1
+    rows = [doc.tables[0].header] + [[c.text for c in r.cells] for r in doc.tables[0].rows]
+    assert rows == [UNRULED_HEADER, *UNRULED_ROWS]

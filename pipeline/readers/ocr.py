@@ -17,7 +17,7 @@ import numpy as np
 
 from pipeline.config import Limits
 from pipeline.model import Document, Page
-from pipeline.readers import aligned, ocr_symbols, orientation, page_image, scan_tables
+from pipeline.readers import aligned, image_blocks, ocr_symbols, orientation, page_image, scan_tables
 
 LOW_CONFIDENCE = 60.0
 MIN_INK = 0.0005  # share of dark pixels left around a page's tables below which there is nothing to read
@@ -147,6 +147,9 @@ def read_image(prepared: page_image.PageImage, lang: str, number: int):
     scan_tables.blank(prepared, [t.bbox for t in ruled])
     if ruled and np.count_nonzero(prepared.pixels < 128) < MIN_INK * prepared.pixels.size:
         words, lines, confidences = [], [], []  # nothing but specks around the tables: no page pass
+    elif image_blocks.tabular(boxes := image_blocks.blocks(prepared.pixels, prepared.dpi)):
+        read = scan_tables.block_words(prepared, boxes, lang)  # a table without rules: cell by cell
+        words, lines, confidences = read.words, read.lines, read.confidences
     else:
         words, lines, confidences = ocr_words(prepared, lang)
     confidences += table_confidences

@@ -10,11 +10,13 @@ dropped before they can join a cell or create a row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from pipeline.readers import aligned, lattice, ocr_symbols
+from pipeline.readers.grid import union
 from pipeline.readers.page_image import PageImage
 
 INSET = 3  # pixels: rule residue at a cell's edge is not ink
@@ -82,6 +84,7 @@ def find(page: PageImage, ruled: list[lattice.Lattice], words: list[aligned.Word
 class Reread:
     words: list[aligned.Word]  # page coordinates
     confidences: list[float]
+    lines: list[tuple] = field(default_factory=list)  # (text, bbox, height, block): one per strip line
 
 
 def cell_words(page: PageImage, grid: list, lang: str) -> Reread | None:
@@ -104,6 +107,18 @@ def cell_words(page: PageImage, grid: list, lang: str) -> Reread | None:
             continue
         (top, left), (bottom, right) = ink.min(axis=0), ink.max(axis=0)
         crops.append((patch[top : bottom + 1, left : right + 1], x0 + INSET + left, y0 + INSET + top))
+    return read_crops(page, crops, lang)
+
+
+def block_words(page: PageImage, boxes: list[tuple[int, int, int, int]], lang: str) -> Reread | None:
+    """The page's blocks of text (`image_blocks`: an unruled table's cells, paragraphs) read on one
+    strip as `cell_words` reads ruled cells; each block's lines are lines of the page."""
+    crops = [(page.pixels[y0:y1, x0:x1], x0, y0) for x0, y0, x1, y1 in boxes]
+    return read_crops(page, crops, lang)
+
+
+def read_crops(page: PageImage, crops: list, lang: str) -> Reread | None:
+    """Crops (pixels, left, top) stacked on one strip with blank space between, read in one call."""
     if not crops:
         return None
     gap = max(8, page.dpi // 10)
@@ -114,31 +129,41 @@ def cell_words(page: PageImage, grid: list, lang: str) -> Reread | None:
         strip[y : y + crop.shape[0], gap : gap + crop.shape[1]] = crop
         spans.append((y, y + crop.shape[0], left - gap, top - y))  # strip -> page pixel offsets
         y += crop.shape[0] + gap
-    return Reread(*_strip_words(strip, lang, spans, page.uncertain, scale))
+    return _strip_words(strip, lang, spans, page.uncertain, page.dpi / 72)
 
 
-def _strip_words(strip: np.ndarray, lang: str, spans: list, uncertain: list[str], scale: float):
-    """(words of the strip moved back to where their cell is on the page (points), confidences)."""
+def _strip_words(strip: np.ndarray, lang: str, spans: list, uncertain: list[str], scale: float) -> Reread:
+    """Words of the strip moved back to where their crop is on the page (points), with their lines."""
     import pytesseract
     from PIL import Image
 
     output = pytesseract.Output.DICT
     data = pytesseract.image_to_data(Image.fromarray(strip), lang=lang, config="--psm 6", output_type=output)
-    words, confidences = [], []
+    read = Reread([], [])
+    grouped: dict[tuple, list[aligned.Word]] = {}
     for i, text in enumerate(data["text"]):
         if float(data["conf"][i]) < 0 or not text.strip():
             continue
         left, top, width, height = (data[key][i] for key in ("left", "top", "width", "height"))
         middle = top + height / 2
-        span = next((s for s in spans if s[0] - 4 <= middle <= s[1] + 4), None)
-        if span is None:
+        k = next((k for k, s in enumerate(spans) if s[0] - 4 <= middle <= s[1] + 4), None)
+        if k is None:
             continue
         text = read_sign(strip, ocr_symbols.clean_word(text), [left, top, width, height], uncertain)
         if text:
-            x, y = left + span[2], top + span[3]
-            words.append(aligned.Word(text, (x / scale, y / scale, (x + width) / scale, (y + height) / scale)))
-            confidences.append(float(data["conf"][i]))
-    return words, confidences
+            x, y = left + spans[k][2], top + spans[k][3]
+            word = aligned.Word(text, (x / scale, y / scale, (x + width) / scale, (y + height) / scale))
+            read.words.append(word)
+            read.confidences.append(float(data["conf"][i]))
+            line = (k, *(data[key][i] for key in ("block_num", "par_num", "line_num")))
+            grouped.setdefault(line, []).append(word)
+    for (k, *_line), ws in grouped.items():
+        bbox = functools.reduce(union, (w.bbox for w in ws))
+        for w in ws:  # a word's height is its line's, accents and descenders included, as in a text layer
+            w.bbox = (w.bbox[0], bbox[1], w.bbox[2], bbox[3])
+        read.lines.append((" ".join(w.text for w in ws), bbox, bbox[3] - bbox[1], k))
+    read.lines.sort(key=lambda ln: (round(ln[1][1] / 4), ln[1][0]))
+    return read
 
 
 def _inside(bbox, area) -> bool:
