@@ -20,6 +20,7 @@ INK = 128  # grey level of printed text; a seal's lighter ink does not make bloc
 CUT_ACROSS = 0.45
 CUT_DOWN = 0.8
 SPECK = 0.1
+DASH_THICK = 0.25
 
 
 def text_height(ink: np.ndarray, dpi: int) -> float:
@@ -75,6 +76,13 @@ def _spans(profile: np.ndarray, gap: int) -> list[tuple[int, int]]:
         return []
     cuts = np.flatnonzero(np.diff(filled) > gap)
     return [(int(p[0]), int(p[-1]) + 1) for p in np.split(filled, cuts + 1)]
+
+
+def is_dash(box: tuple[int, int, int, int], height: float) -> bool:
+    """A bar no thicker than a quarter of the text height, at most as long as that height, at least
+    twice as long as thick: a dash, not a letter, a dot or an underline."""
+    width, thick = box[2] - box[0], box[3] - box[1]
+    return thick <= height * DASH_THICK and 2 * thick <= width <= height
 
 
 def tabular(boxes: list[tuple[int, int, int, int]], min_cols: int = 3) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from pipeline.readers import aligned, lattice, ocr_symbols
+from pipeline.readers import aligned, image_blocks, lattice, ocr_symbols
 from pipeline.readers.grid import union
 from pipeline.readers.page_image import PageImage
 
@@ -110,11 +110,22 @@ def cell_words(page: PageImage, grid: list, lang: str) -> Reread | None:
     return read_crops(page, crops, lang)
 
 
-def block_words(page: PageImage, boxes: list[tuple[int, int, int, int]], lang: str) -> Reread | None:
+def block_words(page: PageImage, boxes: list[tuple[int, int, int, int]], lang: str) -> Reread:
     """The page's blocks of text (`image_blocks`: an unruled table's cells, paragraphs) read on one
-    strip as `cell_words` reads ruled cells; each block's lines are lines of the page."""
-    crops = [(page.pixels[y0:y1, x0:x1], x0, y0) for x0, y0, x1, y1 in boxes]
-    return read_crops(page, crops, lang)
+    strip as `cell_words` reads ruled cells; each block's lines are lines of the page. A block that is
+    one short flat bar is a dash (a cell saying 'none'): Tesseract drops a bar alone as a speck."""
+    height = image_blocks.text_height(page.pixels < image_blocks.INK, page.dpi)
+    dashes = [b for b in boxes if image_blocks.is_dash(b, height)]
+    crops = [(page.pixels[y0:y1, x0:x1], x0, y0) for x0, y0, x1, y1 in boxes if (x0, y0, x1, y1) not in dashes]
+    read = read_crops(page, crops, lang) or Reread([], [])
+    scale = page.dpi / 72
+    for x0, y0, x1, y1 in dashes:  # as tall as a line of text around the bar, as a text layer boxes it
+        middle = (y0 + y1) / 2
+        bbox = (x0 / scale, (middle - height / 2) / scale, x1 / scale, (middle + height / 2) / scale)
+        read.words.append(aligned.Word("-", bbox))
+        read.lines.append(("-", bbox, bbox[3] - bbox[1], len(crops) + len(read.lines)))
+    read.lines.sort(key=lambda ln: (round(ln[1][1] / 4), ln[1][0]))
+    return read
 
 
 def read_crops(page: PageImage, crops: list, lang: str) -> Reread | None:
