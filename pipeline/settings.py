@@ -115,10 +115,13 @@ class OcrSettings:
 
     # A share cannot exceed this: '800' in a % column is '80%' with its '%' read as a '0'.
     max_share: float = 100.0
-    # Other rows of a column that must print '≥' before a '>' read in it is taken for '≥' (and never
-    # a row printing '>'): plans do print '>', so one row is not enough. '=' or a separate '2' before a
-    # number is no sign a plan prints: one other row printing '≥' settles it.
+    # Other rows of a column that must print '≥' before a '>' read in it is taken for '≥': plans do
+    # print '>', so one row is not enough. '=' or a separate '2' before a number is no sign a plan
+    # prints: one other row printing '≥' settles it.
     sign_rows: int = 2
+    # ... and as many times as often as the column's other rows print '>': rows of a plan mixing '>' and
+    # '≥' as printed are each read as printed; a few '>' among many '≥' are the OCR's.
+    sign_majority: float = 3.0
     # Other rows with a number needed before their '%' says the column's unit, and the share of them
     # that must end with '%'.
     percent_rows: int = 2

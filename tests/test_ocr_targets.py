@@ -25,6 +25,7 @@ SIGNED = Evidence(signs={">=": 3, "": 2})
         ("2 950", "%", PERCENT, "≥ 95%"),  # both
         ("2950", "", PERCENT, "≥ 95%"),
         ("> 85%", "", SIGNED, "≥ 85%"),  # the column's other rows print '≥', none '>'
+        ("> 85%", "", Evidence(signs={">=": 6, ">": 2}), "≥ 85%"),  # a few '>' among many '≥'
         ("= 80%", "", Evidence(signs={">=": 1}), "≥ 80%"),  # '=' is no sign a plan prints
         ("= 30%", "", Evidence(signs={"<=": 2}), "≤ 30%"),
         ("2 95%", "", Evidence(signs={">=": 1}), "≥ 95%"),
@@ -65,7 +66,7 @@ def test_reading_kept_without_evidence(read, unit, evidence):
     [
         ("= 80%", "", Evidence(), "starts with a sign"),
         ("2 95%", "", Evidence(), "starts with a sign"),
-        ("> 85%", "", Evidence(signs={">=": 3, ">": 1}), "both"),  # the column prints both signs
+        ("> 85%", "", Evidence(signs={">=": 2, ">": 1}), "both"),  # the column prints both signs
         ("> 85%", "", Evidence(signs={">=": 1}), "both"),  # one row printing '≥' is not enough for '>'
         ("250", "%", PERCENT, "several readings"),  # '25%' or '≥ 50'
         ("2100", "%", PERCENT, "several readings"),  # '≥ 100' or '≥ 10%'

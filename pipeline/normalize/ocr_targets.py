@@ -5,16 +5,17 @@ Tesseract's Vietnamese model has no '≥': '≥ 95%' comes back as '> 95%', '= 9
 (readers/ocr_symbols.py); the rest is decided here from what the page itself says: the column's
 unit, the signs the column's other rows print, and the prose stating the same indicator.
 
-A reading is changed only when evidence supports every edit it makes:
+A reading is changed only when evidence supports every edit it makes. The number first:
 - '%' for a trailing '0'/'9': the number as read is over 100 and the column's unit is % (or the
   prose states that value);
 - '≥' for a leading '2' fused to the number ('285%'): the number as read is an impossible share
   and without the '2' it is not (or the prose states that target);
+where several such readings fit ('250': '25%' or '≥ 50'), none is chosen. Then a sign set apart:
 - '≥' for '=', a separate '2' or '>' ('≤' for '<' or '='): the column's other rows print that sign
-  (twice, and never the sign as read, for '>'/'<', which plans do print) or the prose states it.
-A reading still starting with '=' or a separate '2' is no reading. Of the supported readings the one
-with fewest edits wins; a tie, or a text still shaped like a misreading, is left as read and
-reported uncertain.
+  (for '>'/'<', which plans do print: twice, and several times as often as '>'), the prose states it, or
+  (a separate '2') the number after it was misread too.
+What still looks misread (an '=' or a separate '2' left, a '>' in a column printing '≥' too, a share
+over 100) is reported uncertain, never guessed.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ _PERCENT_AS_DIGIT = re.compile(r"(?<=\d)[09](?=\s*$)")
 _LAST_NUMBER = re.compile(r"(\d+(?:[.,]\d+)?)\D*$")
 _PRINTED = (("≥", ">="), (">=", ">="), ("≤", "<="), ("<=", "<="), (">", ">"), ("<", "<"), ("=", "="))
 LEGITIMATE = frozenset({">", "<"})  # signs plans do print: a misreading only when the column says so
-MISREAD_SIGNS = frozenset({"=", "2"})  # signs plans do not print before a target: never a reading's own
+MISREAD_SIGNS = frozenset({"=", "2"})  # signs plans do not print before a target: left there, the cell is doubtful
 
 
 @dataclass(frozen=True)
@@ -137,11 +138,17 @@ def _read_sign(sign: str, number: str, unit_raw: str | None, evidence: Evidence,
             supported.append((new, f"the prose states {new} {target.value:g}"))
         elif sign == "2" and cured:
             supported.append((new, "the number after the '2' was misread too"))
-        elif rows >= (SETTINGS.ocr.sign_rows if sign in LEGITIMATE else 1) and not evidence.signs.get(sign, 0):
+        elif rows >= 1 and sign not in LEGITIMATE or _outnumbered(sign, rows, evidence):
             supported.append((new, f"{rows} other row(s) of the column print {new}"))
     if len(supported) > 1:
         return None, "the column prints both '≥' and '≤'"
     return supported[0] if supported else ("", "")
+
+
+def _outnumbered(sign: str, rows: int, evidence: Evidence) -> bool:
+    """A '>' (or '<') in a column whose other rows print '≥' (or '≤') far more often: a misread one."""
+    settings = SETTINGS.ocr
+    return rows >= settings.sign_rows and rows >= settings.sign_majority * evidence.signs.get(sign, 0)
 
 
 def _single(text: str, unit_raw: str | None) -> Target | None:
