@@ -138,7 +138,7 @@ def _read_sign(sign: str, number: str, unit_raw: str | None, evidence: Evidence,
             supported.append((new, f"the prose states {new} {target.value:g}"))
         elif sign == "2" and cured:
             supported.append((new, "the number after the '2' was misread too"))
-        elif rows >= 1 and sign not in LEGITIMATE or _outnumbered(sign, rows, evidence):
+        elif (rows >= 1 and sign not in LEGITIMATE) or _outnumbered(sign, rows, evidence):
             supported.append((new, f"{rows} other row(s) of the column print {new}"))
     if len(supported) > 1:
         return None, "the column prints both '≥' and '≤'"
