@@ -49,6 +49,7 @@ def test_misreading_corrected_from_evidence(read, unit, evidence, taken):
         ("800", "người", Evidence()),
         ("100", "%", PERCENT),
         ("20%", "", Evidence()),  # a '2' fused to a possible share is the number two
+        ("2025", "%", PERCENT),  # a year, not '≥ 025'
         ("250", "", Evidence(signs={">=": 4})),  # a count: the column's signs do not make '2' a '≥'
         ("≥ 95%", "", PERCENT),
         ("Có", "", PERCENT),
@@ -117,3 +118,59 @@ def test_misread_signed_share_is_restored_in_a_signed_percent_column(value, seed
 def test_counts_are_left_alone(value, unit):
     reading = read_target(str(value), unit, Evidence(signs={">=": 3}))
     assert (reading.text, reading.corrected) == (str(value), False)
+
+
+# ---------------------------------------------------------------- the stage, on a table as a scan reader leaves it
+
+
+def _document(method: str):
+    """A plan whose indicator table (two year columns) was read from page 1 by `method`."""
+    from pipeline.extract.columns import column_roles
+    from pipeline.model import Cell, Document, Line, Page, Row, Table
+
+    header = ["STT", "Tên chỉ tiêu", "Đơn vị tính", "Năm 2026", "Năm 2030"]
+    body = [
+        ["1", "Tỷ lệ hộ dùng điện thoại thông minh", "%", "≥ 70%", "≥ 90%"],
+        ["2", "Tỷ lệ thôn có camera an ninh kết nối", "%", "600", "2 950"],
+        ["3", "Tỷ lệ người dân có chữ ký số cá nhân", "%", "= 40%", "≥ 60%"],
+        ["4", "Số mô hình thôn thông minh", "mô hình", "250", "400"],
+        ["5", "Tỷ lệ trường học dùng sổ điểm điện tử", "%", "250", "100%"],
+    ]
+    doc = Document("d", "plan.pdf", "pdf", "0" * 64, 1, pages=[Page(1, method=method)])
+    rows = []
+    for k, cells in enumerate(body, start=2):
+        doc.lines.append(Line(k, "\t".join(cells), 1))
+        rows.append(Row([Cell(c, k, k, 1) for c in cells], k, k, 1, raw="\t".join(cells)))
+    doc.lines.insert(0, Line(1, "\t".join(header), 1))
+    doc.tables.append(Table(0, header, rows, 1, len(body) + 1, 1, "ocr", "indicator", columns=column_roles(header)))
+    return doc
+
+
+def test_stage_reads_ocr_cells_again_and_flags_them():
+    from pipeline.extract.ocr_evidence import indicators_with_evidence
+
+    doc = _document("ocr")
+    indicators_with_evidence(doc)
+    got = {(i.code, i.target_year): (i.comparator, i.value, i.target_raw, i.flags) for i in doc.indicators}
+    assert got[("2", 2026)] == ("=", 60, "600", ["ocr_corrected_target"])
+    assert got[("2", 2030)] == (">=", 95, "2 950", ["ocr_corrected_target"])
+    assert got[("3", 2026)] == (">=", 40, "= 40%", ["ocr_corrected_target"])
+    assert got[("4", 2026)] == ("=", 250, "250", [])  # a count: its column is no % column
+    assert got[("1", 2030)] == (">=", 90, "≥ 90%", [])
+    corrected = [d for d in doc.diagnostics if d.code == "ocr_corrected_target"]
+    assert sorted(d.raw_text for d in corrected) == ["2 950", "600", "= 40%"]
+    assert all(d.line_start == d.line_end and d.page == 1 and d.severity == "info" for d in corrected)
+    assert got[("5", 2026)] == ("=", 250, "250", ["ocr_uncertain_target"])  # 25% or ≥ 50?
+    doubtful = [d for d in doc.diagnostics if d.code == "ocr_uncertain_target"]
+    assert [(d.raw_text, d.severity, d.line_start) for d in doubtful] == [("250", "warning", 6)]
+
+
+def test_stage_leaves_a_text_layer_as_printed():
+    from pipeline.extract.ocr_evidence import indicators_with_evidence
+
+    doc = _document("pymupdf")
+    indicators_with_evidence(doc)
+    got = {(i.code, i.target_year): (i.comparator, i.value) for i in doc.indicators}
+    assert got[("2", 2026)] == ("=", 600) and got[("3", 2026)] == ("=", 40)
+    assert not any(d.code.startswith("ocr_") for d in doc.diagnostics)
+    assert not any(f.startswith("ocr_") for i in doc.indicators for f in i.flags)

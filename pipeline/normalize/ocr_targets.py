@@ -114,7 +114,7 @@ def _read_number(body: str, unit_raw: str | None, evidence: Evidence) -> tuple[s
 
 def _number_edit(body: str, fused: bool, percent: bool) -> str | None:
     """The body with its leading '2' as '≥' and/or its trailing '0'/'9' as '%'; None when it has no such."""
-    if fused and not re.match(r"^2\d", body):
+    if fused and not re.match(r"^2[1-9]", body):  # '2025' is a year, never '≥ 025'
         return None
     if percent and ("%" in body or not _PERCENT_AS_DIGIT.search(body)):
         return None
@@ -189,7 +189,7 @@ def _percent_support(read_value: float | None, target: Target, evidence: Evidenc
 def _doubt(text: str, unit_raw: str | None, evidence: Evidence) -> str:
     """Why a reading still looks misread, or ''."""
     sign = printed_sign(text)
-    if sign in MISREAD_SIGNS or (_SIGNED.match(text) and _single(text, unit_raw) is None):
+    if sign in MISREAD_SIGNS or (sign and _single(text, unit_raw) is None):
         return f"'{text}' starts with a sign OCR makes of '≥'"
     if sign in LEGITIMATE and evidence.signs.get(">=" if sign == ">" else "<=", 0):
         return f"the column prints both '{sign}' and '{'≥' if sign == '>' else '≤'}'"
