@@ -182,6 +182,14 @@ def _core(raw: str) -> str:
     return m.group().strip() if m else ""
 
 
+def _misread(rec: dict) -> bool:
+    """An indicator whose printed target shows numbers, none of them its value."""
+    if rec["type"] != "indicator" or rec.get("value") is None:
+        return False
+    numbers = [float(t.replace(",", ".")) for t in _NUMBER.findall(rec.get("target_raw") or "") if not _is_year(t)]
+    return bool(numbers) and not any(abs(n - rec["value"]) < 1e-9 for n in numbers)
+
+
 def commune(seed: Seed, index: int) -> Case:
     """Another commune name everywhere and every numeric target moved (gold alike)."""
     old = seed.records[0]["commune"]
@@ -193,8 +201,12 @@ def commune(seed: Seed, index: int) -> Case:
     edits: dict[tuple[int, int, int], str] = {}
     moved = skipped = 0
     gold_lines = sorted({r["line"] for r in records[1:]})
+    # A target printed without its value (OCR read '> 40%' as '> 400') cannot be moved; the plan's other
+    # statements of that indicator (same gold link) keep their value too, so the plan stays consistent.
+    frozen = {r.get("link") for r in records[1:] if r.get("link") and _misread(r)}
     for rec in records[1:]:
-        if rec["type"] != "indicator" or rec.get("value") is None:
+        if rec["type"] != "indicator" or rec.get("value") is None or rec.get("link") in frozen:
+            skipped += rec["type"] == "indicator" and rec.get("value") is not None
             continue
         next_line = next((n for n in gold_lines if n > rec["line"]), len(lines) + 1)
         spans = _target_spans(seed, rec, next_line)

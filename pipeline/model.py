@@ -8,6 +8,7 @@ span, bounding box) travels with every line, cell and row.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -147,6 +148,7 @@ class Metadata:
     issue_date: date | None = None
     signer: str | None = None
     plan_year: int | None = None
+    plan_year_source: str | None = None  # title | issue_date: read from the title, or the issue year assumed
     title: str | None = None
 
 
@@ -235,7 +237,12 @@ class Document:
         """Source text of lines start..end inclusive (1-based line numbers)."""
         return "\n".join(ln.text for ln in self.lines if start <= ln.no <= end)
 
-    def page_of(self, line_no: int) -> int | None:
+    def line(self, line_no: int) -> Line | None:
+        """The line numbered `line_no`: numbers have gaps once cell-per-line tables are rebuilt as rows."""
         if 0 < line_no <= len(self.lines) and self.lines[line_no - 1].no == line_no:
-            return self.lines[line_no - 1].page
-        return next((ln.page for ln in self.lines if ln.no == line_no), None)
+            return self.lines[line_no - 1]
+        i = bisect_left(self.lines, line_no, key=lambda ln: ln.no)  # lines stay in reading order
+        return self.lines[i] if i < len(self.lines) and self.lines[i].no == line_no else None
+
+    def page_of(self, line_no: int) -> int | None:
+        return line.page if (line := self.line(line_no)) else None

@@ -101,6 +101,11 @@ TABLES: dict[str, list[tuple[str, pa.DataType, str]]] = {
         ("issue_date", D, "Date of issue, when the plan states a full date."),
         ("signer", S, "Name of the signing official."),
         ("plan_year", INT, "Year the plan is for (targets without an explicit year default to it)."),
+        (
+            "plan_year_source",
+            S,
+            "Where plan_year comes from: 'title' (printed in the title) or 'issue_date' (the title names no year, so the year of issue is assumed; filter these out when the plan's year must be stated).",
+        ),
         ("title", S, "Plan title (the line after 'KẾ HOẠCH')."),
         (
             "commune_key",

@@ -35,6 +35,11 @@ class RowSettings:
     max_swap: int = 1
     # How many group numerals (I, II, …) may be skipped by a dropped group.
     max_group_gap: int = 1
+    # A '-'/'+' sub-row has a title of at least this many words before its cells: shorter, the bullet is
+    # more likely the wrapped end of a name ('Phòng Văn hóa' / '- Xã hội Quý II/2026').
+    sub_row_title_words: int = 3
+    # A deadline closing a sub-row's line is at most this many words ('Hoàn thành trước 31/12/2026').
+    deadline_words: int = 5
 
 
 def _skip_costs() -> dict[str, float]:
@@ -110,8 +115,60 @@ class TaskSettings:
 
 
 @dataclass(frozen=True)
+class CheckSettings:
+    """Checks on the extracted rows (extract/checks.py, extract/ocr_targets.py)."""
+
+    # How alike (rapidfuzz token_set_ratio on match keys) an OCR table indicator's name must be to the prose
+    # statement that corroborates its '%' read as '0'. Far below checks.NAME_MATCH (95): OCR garbles the
+    # table's words ('nghi¢p', '6doanh'), and the comparator, year and digits must agree as well
+    # ('> 400' against '> 40%'), which an unrelated indicator rarely does.
+    percent_restore_match: int = 65
+
+
+@dataclass(frozen=True)
+class AlignedSettings:
+    """Tables without ruling lines rebuilt from word boxes (readers/aligned.py); lengths are in
+    median word heights, so they hold for any font size and scan resolution."""
+
+    # Words whose centres differ by less than this share a baseline (one visual line).
+    same_line: float = 0.5
+    # A horizontal gap this wide cuts a line into cell segments; word spaces are about 0.3.
+    cell_gap: float = 0.9
+    # Lines further apart than this belong to different blocks (a table ends, prose follows).
+    block_gap: float = 3.0
+    # Blank space this tall between two lines sets two rows of cells apart; a wrapped line of one
+    # cell sits about 0.3 below the line above.
+    row_gap: float = 0.6
+    # The header's cells wrap over a few lines; a longer first band of lines is rows set tight.
+    header_lines: int = 6
+    # Share of a tight table's rows of several lines where a cell begins below the line of the row's
+    # number that marks its cells as vertically centred: top-aligned cells all begin on that line.
+    centred_share: float = 0.5
+    # Rows set tight and centred (readers/centred.py): a row spans at most this many lines, a cell's
+    # lines lie at most this far apart (a line's leading is about 1.3), and each row costs this much,
+    # so that of two cuttings centring every cell equally well the one of fewer rows wins.
+    row_lines: int = 40
+    cell_line_gap: float = 0.6
+    row_cost: float = 0.1
+    # A row of one column is most often lines wrapped from a row, rarely the rest of a row cut by a
+    # page break: allowed, at the cost of a cell about a line and a half off-centre.
+    lone_cost: float = 1.5
+    # A line this close under the one above, with an empty first column, wraps the row above.
+    wrap_gap: float = 0.5
+    # Segment left edges closer than this, one to the next, are one column's edge.
+    same_edge: float = 1.0
+    # How far a segment's left edge may lie from its column's edge.
+    edge_tolerance: float = 0.6
+    # A one-segment line at the table's left edge longer than this many characters is prose.
+    prose_chars: int = 60
+    # Column edges of one table on two pages (relative to page width) that are the same column;
+    # a text layer repeats them exactly, columns of another table rarely line up so closely.
+    same_column: float = 0.01
+
+
+@dataclass(frozen=True)
 class OcrSettings:
-    """Target cells OCR misread, decided from the page's evidence (normalize/ocr_targets.py)."""
+    """Target cells of scans OCR misread, decided from the page's evidence (normalize/ocr_misreads.py)."""
 
     # A share cannot exceed this: '800' in a % column is '80%' with its '%' read as a '0'.
     max_share: float = 100.0
@@ -138,6 +195,8 @@ class Settings:
     flat: FlatSettings = field(default_factory=FlatSettings)
     start: StartSettings = field(default_factory=StartSettings)
     tasks: TaskSettings = field(default_factory=TaskSettings)
+    checks: CheckSettings = field(default_factory=CheckSettings)
+    aligned: AlignedSettings = field(default_factory=AlignedSettings)
     ocr: OcrSettings = field(default_factory=OcrSettings)
 
 

@@ -108,7 +108,15 @@ class _PdfWriter:
     SIZE = 9
     LEADING = 11.5
 
-    def __init__(self, path: Path, ruled: bool, rotate_tables: bool, encrypt: str | None, centred: bool = False):
+    def __init__(
+        self,
+        path: Path,
+        ruled: bool,
+        rotate_tables: bool,
+        encrypt: str | None,
+        centred: bool = False,
+        tight: bool = False,
+    ):
         from reportlab.lib.pagesizes import A4
         from reportlab.pdfgen import canvas
 
@@ -123,6 +131,8 @@ class _PdfWriter:
         self.ruled = ruled
         self.rotate_tables = rotate_tables
         self.centred = centred  # cell text vertically centred, as Word and scanned plans lay it out
+        # rows set apart by cell padding and a gap, or (tight) by nothing: Word's default cell margins
+        self.vpad, self.spacing = (3, 0) if ruled else (0.5, 0) if tight else (7, 7)
         self.size = A4
         self.y = A4[1] - self.MARGIN
         self.started = False
@@ -209,7 +219,7 @@ class _PdfWriter:
         for a, b in cols:
             text = cells[a] if spans.get((r, a), 1) != 0 else ""
             wrapped.append(simpleSplit(text, font, self.SIZE, xs[b] - xs[a] - 2 * pad))
-        height = max(1, *map(len, wrapped)) * self.LEADING + 2 * pad
+        height = max(1, *map(len, wrapped)) * self.LEADING + 2 * self.vpad
         if self.y - height < self.MARGIN:
             return False
         top = self.y
@@ -218,7 +228,7 @@ class _PdfWriter:
             drop = (lines - len(parts)) * self.LEADING / 2 if self.centred else 0.0
             for k, part in enumerate(parts):
                 self.c.setFont(font, self.SIZE)
-                self.c.drawString(xs[a] + pad, top - pad - self.SIZE - k * self.LEADING - drop, part)
+                self.c.drawString(xs[a] + pad, top - self.vpad - self.SIZE - k * self.LEADING - drop, part)
         if self.ruled:  # cell boxes; a vertically merged cell leaves the edge between its rows open
             self.c.setLineWidth(0.6)
             for a, b in cols:
@@ -228,7 +238,7 @@ class _PdfWriter:
                     self.c.line(xs[a], top - height, xs[b], top - height)
                 self.c.line(xs[a], top, xs[a], top - height)
                 self.c.line(xs[b], top, xs[b], top - height)
-        self.y = top - height - (0 if self.ruled else 7)
+        self.y = top - height - self.spacing
         return True
 
     def save(self) -> None:
@@ -259,8 +269,9 @@ def render_pdf(
     rotate_tables: bool = False,
     encrypt: str | None = None,
     centred: bool = False,
+    tight: bool = False,
 ) -> Path:
-    writer = _PdfWriter(path, ruled, rotate_tables, encrypt, centred)
+    writer = _PdfWriter(path, ruled, rotate_tables, encrypt, centred, tight)
     for item in items:
         if isinstance(item, TableItem):
             writer.table(item)
@@ -285,11 +296,9 @@ def _docx_items(document, items: list[str | TableItem]):
 def render_docx(path: Path, items: list[str | TableItem], nested: bool = False) -> Path:
     """Paragraphs and one Word table per seed table; group rows span columns, equal last cells merge down."""
     import docx
-    from docx.oxml import OxmlElement
 
     document = docx.Document()
     for item, rows in _docx_items(document, items):
-        breaks = {sum(map(len, item.segments[:k])) for k in range(1, len(item.segments))}
         table = document.add_table(rows=len(rows), cols=item.width)
         table.style = "Table Grid"
         spans = _vertical_spans(rows)
@@ -306,9 +315,7 @@ def render_docx(path: Path, items: list[str | TableItem], nested: bool = False) 
                 top = table.cell(r, c)
                 text = top.text
                 top.merge(table.cell(r + span - 1, c)).text = text
-        for r in breaks:  # where Word last broke the page: a marker at the start of the row
-            run = table.cell(r, 0).paragraphs[0]._p.add_r()
-            run.append(OxmlElement("w:lastRenderedPageBreak"))
+        _page_breaks(table, _breaks(item), 0)
         if nested:
             inner = table.cell(1, 1).add_table(rows=2, cols=2)
             for (r, c), text in zip(
@@ -317,6 +324,20 @@ def render_docx(path: Path, items: list[str | TableItem], nested: bool = False) 
                 inner.cell(r, c).text = text
     document.save(str(path))
     return path
+
+
+def _breaks(item: TableItem) -> set[int]:
+    """Rows of the padded table that start a new page segment of the seed."""
+    return {sum(map(len, item.segments[:k])) for k in range(1, len(item.segments))}
+
+
+def _page_breaks(table, rows: set[int], column: int) -> None:
+    """Where Word last broke the page: a marker in the row's cell of `column` (one not merged down)."""
+    from docx.oxml import OxmlElement
+
+    for r in rows:
+        run = table.cell(r, column).paragraphs[0]._p.add_r()
+        run.append(OxmlElement("w:lastRenderedPageBreak"))
 
 
 def zip_bomb_docx(path: Path, uncompressed: int) -> Path:
@@ -397,11 +418,12 @@ def render_docx_merged(path: Path, items: list[str | TableItem], group_column: b
     import docx
 
     document = docx.Document()
-    for _item, rows in _docx_items(document, items):
+    for item, rows in _docx_items(document, items):
         header, body = rows[0], rows[1:]
         merges: list[tuple[int, int, int, int]] = []
+        where = list(range(len(body)))  # body row -> its row in `body` once laid out
         if group_column:
-            header, body, merges = _group_column(header, body)
+            header, body, merges, where = _group_column(header, body)
         top = [header]
         if two_row_header:
             top, shared = _two_row_header(header)
@@ -415,25 +437,33 @@ def render_docx_merged(path: Path, items: list[str | TableItem], group_column: b
         for r0, c0, r1, c1 in merges:
             text = table.cell(r0, c0).text
             table.cell(r0, c0).merge(table.cell(r1, c1)).text = text
+        breaks = {len(top) + where[r - 1] for r in _breaks(item) if where[r - 1] < len(body)}
+        _page_breaks(table, breaks, len(cells[0]) - 1)  # never in the merged group column
     document.save(str(path))
     return path
 
 
 def _group_column(header: list[str], body: list[list[str]]):
-    """Group rows ('I', title, empty cells) turned into a first column merged down over the group."""
+    """Group rows ('I', title, empty cells) turned into a first column merged down over the group; a
+    group whose rows are groups keeps a row of its own, one cell across the table."""
     out: list[list[str]] = []
     merges = []
+    where = []  # body row -> row of `out` (a group row -> the first row of its group)
     group, start = "", 0
     for row in body:
+        where.append(len(out))
         if row[0] and row[1] and not any(row[2:]):
             if group and len(out) - start > 1:
                 merges.append((start + 1, 0, len(out), 0))
+            elif group and len(out) == start:  # a group of groups: its title across the table, on a row of its own
+                out.append([group] + [""] * len(row))
+                merges.append((len(out), 0, len(out), len(row)))
             group, start = f"{row[0]}. {row[1]}", len(out)
             continue
         out.append([group if len(out) == start else "", *row])
     if group and len(out) - start > 1:
         merges.append((start + 1, 0, len(out), 0))
-    return ["Nhóm nhiệm vụ", *header], out, merges
+    return ["Nhóm nhiệm vụ", *header], out, merges, where
 
 
 def _two_row_header(header: list[str]):

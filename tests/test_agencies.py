@@ -18,8 +18,8 @@ from pipeline.normalize.agencies import (
     is_name_head,
     leading_agency,
     normalize_agency,
-    split_agencies,
 )
+from pipeline.normalize.agency_lists import split_agencies
 from pipeline.normalize.fold import strip_diacritics
 
 VARIANTS = {

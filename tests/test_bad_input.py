@@ -117,9 +117,9 @@ def build_inputs(folder: Path) -> dict[str, Path]:
 
 
 def _many_pages(path: Path, pages: int) -> Path:
-    import fitz
+    import pymupdf
 
-    pdf = fitz.open()
+    pdf = pymupdf.open()
     for n in range(pages):
         pdf.new_page().insert_text((72, 72), f"Trang {n + 1}: Kế hoạch chuyển đổi số")
     pdf.save(str(path))

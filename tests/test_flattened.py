@@ -11,7 +11,8 @@ from pipeline.extract.flat_columns import Scorer
 from pipeline.extract.flat_fragments import Chunk, context, open_words, starts_as
 from pipeline.extract.tables import find_tables
 from pipeline.model import Document, Row, Table
-from pipeline.normalize.agencies import normalize_agency, split_agencies
+from pipeline.normalize.agencies import normalize_agency
+from pipeline.normalize.agency_lists import split_agencies
 from pipeline.normalize.deadlines import parse_deadline
 from pipeline.normalize.fold import fold, strip_diacritics
 from pipeline.readers.text import read_lines

@@ -42,6 +42,10 @@ def meta(text: str):
         ("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ CẦN THƠ\n", ("tinh", None, None, "Cần Thơ")),
         ("UBND THÀNH PHỐ HUẾ\n", ("tinh", None, None, "Huế")),
         ("ỦY BAN NHÂN DÂN\nĐẶC KHU PHÚ QUỐC\n", ("dac_khu", "Phú Quốc", None, None)),
+        # marks lost (OCR, retyped): every unit word still names its level
+        ("UY BAN NHAN DAN\nPHUONG HOA AN\n", ("phuong", "Hoa An", None, None)),
+        ("UBND HUYEN TAN KY\nUBND THI TRAN TAN KY\n", ("thi_tran", "Tan Ky", "Tan Ky", None)),
+        ("UY BAN NHAN DAN\nTINH QUANG TRI\n", ("tinh", None, None, "Quảng Trị")),
     ],
 )
 def test_issuing_level_and_place(header, expected):
@@ -104,7 +108,13 @@ def test_plan_year_from_the_title_only(title, year):
     """The end of a period, never an orientation year, nor a date inside the title."""
     header = "ỦY BAN NHÂN DÂN\nTỈNH NGHỆ AN\nSố: 12/KH-UBND\nVinh, ngày 03 tháng 2 năm 2025\n"
     m = meta(header + BODY.replace("Chuyển đổi số năm 2026", title))
-    assert m.plan_year == year
+    assert (m.plan_year, m.plan_year_source) == (year, "title")
+
+
+def test_a_title_without_a_year_assumes_the_issue_year_and_says_so():
+    header = "ỦY BAN NHÂN DÂN\nTỈNH NGHỆ AN\nSố: 12/KH-UBND\nVinh, ngày 03 tháng 2 năm 2025\n"
+    m = meta(header + BODY.replace("Chuyển đổi số năm 2026", "Thực hiện chuyển đổi số trên địa bàn tỉnh"))
+    assert (m.plan_year, m.plan_year_source) == (2025, "issue_date")
 
 
 def test_action_plan_title_line_opens_the_title():

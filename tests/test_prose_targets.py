@@ -99,6 +99,24 @@ def targets(sentence: str) -> list[tuple[str, str, float, float | None, str | No
         ),
         ("Tỷ lệ hóa đơn điện tử 35%.", [("Tỷ lệ hóa đơn điện tử", "=", 35, None, "percent")]),
         ("Số thôn có wifi: từ 8 thôn trở lên.", [("Số thôn có wifi", ">=", 8, None, None)]),
+        # a base after the value, however long, when the name before it is longer
+        (
+            "Kinh phí cho nghiên cứu, ứng dụng công nghệ và chuyển đổi số đạt ít nhất 2% tổng chi ngân sách của huyện.",
+            [("Kinh phí cho nghiên cứu, ứng dụng công nghệ và chuyển đổi số", ">=", 2, None, "percent")],
+        ),
+        (
+            "Mạng 5G phủ các cụm dân cư ven biển và 04 bến tàu, đạt 55% dân số toàn xã.",
+            [("Mạng 5G phủ các cụm dân cư ven biển và 04 bến tàu", "=", 55, None, "percent")],
+        ),
+        # a bracket after the value remarks on it; a size qualifies who is counted
+        (
+            "Tỷ lệ văn bản trao đổi trên môi trường mạng đạt trên 85% (trừ văn bản mật).",
+            [("Tỷ lệ văn bản trao đổi trên môi trường mạng", ">", 85, None, "percent")],
+        ),
+        (
+            "Ít nhất 65% thuyền có chiều dài từ 12 mét trở lên lắp thiết bị giám sát hành trình.",
+            [("thuyền có chiều dài từ 12 mét trở lên lắp thiết bị giám sát hành trình", ">=", 65, None, "percent")],
+        ),
     ],
 )
 def test_sentence_forms(sentence, expected):
@@ -118,6 +136,9 @@ def test_unit_base_is_kept():
         "Báo cáo gửi trước ngày 15 tháng 12 hằng năm, định kỳ quý 3.",
         "Vận động người dân từ 15 tuổi trở lên tham gia, trong thời hạn trên 5 năm.",
         "Số thuê bao băng rộng trên 100 dân.",
+        "Cập nhật lúc 09:45, thứ Hai; họp lúc 14h30.",
+        "Huyện đặt 12 chỉ tiêu cho năm tới; đất 200 ha dành cho khu công nghệ.",
+        "Số hóa điện tử 4 loại sổ hộ tịch.",
     ],
 )
 def test_dates_numbers_ages_are_not_targets(sentence):
@@ -262,6 +283,20 @@ def test_wrapped_bullets_sub_targets_and_bases(tmp_path):
         ("Cán bộ được bồi dưỡng kỹ năng số", 100, None, 2026, "a) Chính quyền số", 17, 17),
         ("Làm chủ kỹ năng số chuyên sâu", 30, None, 2026, "a) Chính quyền số", 17, 18),
         ("Tỷ trọng kinh tế số", 10, "GRDP của xã", 2027, "b) Kinh tế số", 20, 20),
+    ]
+
+
+def test_a_numbered_objective_wrapped_after_its_number_is_one_sentence(tmp_path):
+    """PDF text wraps a numbered objective; its second line (lower case) finishes the sentence."""
+    doc = process_text(
+        tmp_path,
+        HEAD + "I. MỤC TIÊU\n1. Tỷ lệ hộ gia đình được hướng dẫn sử dụng ví điện tử đạt\n"
+        "từ 70% trở lên.\n2. Tỷ lệ cuộc họp của xã tổ chức trực tuyến\nđạt trên 60% (trừ họp mật).\n",
+    )
+    got = [(i.name, i.comparator, i.value) for i in doc.indicators]
+    assert got == [
+        ("Tỷ lệ hộ gia đình được hướng dẫn sử dụng ví điện tử", ">=", 70),
+        ("Tỷ lệ cuộc họp của xã tổ chức trực tuyến", ">", 60),
     ]
 
 

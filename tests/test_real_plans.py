@@ -4,7 +4,9 @@ against the targets and metadata a reader finds in them (tests/real_plans/README
 - dev: each reproduces a layout or phrasing seen in public plans, in our own words and numbers;
 - heldback: written from plans kept out of development and scored once, before any rule looked at them;
 - independent: written by an outside evaluator from 27 public plans (21 provinces, every level) without
-  reading the extraction code or its vocabularies, answers fixed before the pipeline ever ran on them.
+  reading the extraction code or its vocabularies, answers fixed before the pipeline ever ran on them;
+- blind2: a second outside evaluation (26 further plans), table-heavy, also scored on tasks (recall,
+  precision, lead agency, deadline), answers fixed before its only blind run.
 
 Floors (tests/real_plans/floors.json) are measured figures minus a small margin (README, 'Measured on
 real plans'), so a regression on unseen phrasing is caught.

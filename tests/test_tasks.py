@@ -248,6 +248,41 @@ def test_prose_duties_one_task_per_bullet_or_paragraph():
     assert doc.tasks[3].deadline_end == date(2026, 3, 31)
 
 
+UNNUMBERED = """IV. TỔ CHỨC THỰC HIỆN
+Các cơ quan, đơn vị căn cứ nội dung Kế hoạch triển khai; báo cáo kết quả về Văn phòng
+HĐND và UBND xã.
+Giao Công chức Tư pháp - Hộ tịch chủ trì rà soát thủ tục, hoàn thành trước
+ngày 30/6/2026.
+Trạm Y tế xã là đầu mối hướng dẫn người dân đặt lịch khám qua ứng dụng.
+1. Giao công chức văn phòng - thống kê tổng hợp, báo cáo kết quả trước ngày 05/12/2026.
+TM. ỦY BAN NHÂN DÂN
+"""
+
+
+def test_unnumbered_and_assigned_duties_are_tasks_of_the_body_they_name():
+    """'Giao X …' and 'X là đầu mối …' assign work to X, numbered or not; a sentence addressed to every
+    body, and its wrapped second line, assign nothing to one body."""
+    from pipeline.extract.headings import find_headings
+
+    doc = _doc(UNNUMBERED.splitlines())
+    find_headings(doc)
+    extract_tasks(doc)
+    got = [(t.lead_agency, t.line_start, t.line_end) for t in doc.tasks]
+    assert got == [
+        ("Công chức Tư pháp - Hộ tịch", 4, 5),
+        ("Trạm Y tế xã", 6, 6),
+        ("Công chức Văn phòng - Thống kê", 7, 7),
+    ]
+    assert doc.tasks[0].deadline_end == date(2026, 6, 30)
+    assert doc.tasks[2].group.startswith("1. Giao")
+
+
+def test_document_lines_are_found_by_number_across_gaps():
+    doc = _doc(["a", "b", "c"])
+    doc.lines = [doc.lines[0], Line(5, "e"), Line(9, "i")]  # rows rebuilt from cell-per-line blocks
+    assert [doc.line(n).text if doc.line(n) else None for n in (1, 2, 5, 9, 10)] == ["a", None, "e", "i", None]
+
+
 # ------------------------------------------------------------------ seeds
 
 

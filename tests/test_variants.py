@@ -27,15 +27,16 @@ FLOORS = {
     "000": {**_F, **_LEADS},
     "001": {**_F, **_LEADS},
     "002": {**_F, **_LEADS},
-    # OCR text: the seed itself is at 0.93-0.97 on these figures, and rows lettered a), b) are not
-    # yet read by the OCR row splitter (extract/ocr_table.py)
+    # OCR text, its rows chosen by the same global row choice (extract/ocr_rows.py): all rows found, and
+    # a '%' read as '0' restored where the prose corroborates it (extract/ocr_targets.py). Leads: one name
+    # garbled beyond reading by the scan.
     "003": {
-        "indicators.f1": 0.96,
-        "tasks.f1": 0.95,
-        "indicators.target_accuracy": 0.95,
-        "indicators.lead_accuracy": 0.95,
-        "tasks.lead_accuracy": 0.91,
-        "tasks.deadline_accuracy": 0.97,
+        "indicators.f1": 0.99,
+        "tasks.f1": 0.99,
+        "indicators.target_accuracy": 0.99,
+        "indicators.lead_accuracy": 0.98,
+        "tasks.lead_accuracy": 0.92,
+        "tasks.deadline_accuracy": 0.99,
     },
     "004": {**_F, **_LEADS},
 }

@@ -47,7 +47,7 @@ _AGENCY_PREFIX = re.compile(r"^([^:]{3,120}):\s*(\S.*)$", re.DOTALL)
 
 @dataclass
 class _Item:
-    kind: str  # heading | bullet | paragraph
+    kind: str  # heading | lone (unnumbered sentence naming its agency) | intro | bullet | paragraph
     lines: list[tuple[int, str]] = field(default_factory=list)
 
     @property
@@ -81,7 +81,7 @@ def _assignments(doc: Document, start: int, end: int) -> list[_Assignment]:
     in_table = {n for t in doc.tables for n in range(t.line_start, t.line_end + 1)}
     out: list[_Assignment] = []
     current: _Item | None = None
-    for line in doc.lines[start : end - 1]:
+    for line in (ln for ln in doc.lines if start < ln.no < end):
         text = _clean(line.text)
         if not text or line.no in in_table:
             continue
@@ -90,6 +90,14 @@ def _assignments(doc: Document, start: int, end: int) -> list[_Assignment]:
         if m := _NUMBERED.match(text):
             current = _Item("heading", [(line.no, m.group(2))])
             out.append(_Assignment(m.group(1), current))
+        elif (not out or out[-1].heading.kind == "lone") and not _BULLET.match(text):
+            if current is not None and current.kind in ("lone", "intro") and not _starts_paragraph(current, text):
+                current.lines.append((line.no, text))  # the sentence wraps on
+            elif leading_agency(text, collective=False):  # an unnumbered sentence opening with one named body
+                current = _Item("lone", [(line.no, text)])
+                out.append(_Assignment("", current))
+            else:  # an introduction, or a sentence that assigns nothing to one body
+                current = _Item("intro", [(line.no, text)])
         elif not out:
             continue
         elif m := _BULLET.match(text):
@@ -139,7 +147,7 @@ def _task(doc: Document, section_path: str, assignment: _Assignment, item: _Item
         title_raw="\n".join(t for _, t in item.lines),
         title=text,
         table_label=section_path,
-        group=_clean(f"{assignment.number}. {assignment.heading.text}"),
+        group=_clean(f"{assignment.number}. " * bool(assignment.number) + assignment.heading.text),
         lead_agency_raw=_clean(assignment.heading.text),
         lead_agency=lead,
         lead_agencies=[lead],

@@ -23,6 +23,7 @@ class _Seq:
     group_style: str | None = None
     last_group: int = 0
     ocr: bool = False
+    empty_group: bool = False  # a group was just accepted and no row line has come since
 
     def group(self, text: str) -> tuple[str, str, str] | None:
         """(numeral, printed numeral, title) when `text` opens a next group (one may have been dropped)."""
@@ -32,7 +33,9 @@ class _Seq:
             step = roman_value(m.group(1)) - self.last_group
             if 1 <= step <= 1 + SETTINGS.rows.max_group_gap and (self.group_style is None or style == self.group_style):
                 return m.group(1), m.group(1), m.group(3).strip()
-        m = OCR_ROMAN_ROW.match(text) if self.ocr else None
+        # OCR reads 'II' as '1' or 'I': a '1 | title' line is a group, unless it would leave the group before it
+        # empty (then it is that group's first row, its cells centred below its title line)
+        m = OCR_ROMAN_ROW.match(text) if self.ocr and not self.empty_group else None
         title = m.group(2) if m else ""
         if m and len(title) < 60 and not re.search(r"\d", title) and not starts_as("deadline", title, True):
             return roman(self.last_group + 1), m.group(1), title.strip()  # OCR misreads 'II' as 'I'
@@ -47,6 +50,7 @@ class _Seq:
         m = ROMAN_ROW.match(text)
         self.group_style = self.group_style if self.group_style is not None else (m.group(2).strip()[:1] if m else "|")
         self.last_group = roman_value(numeral)
+        self.empty_group = True
 
 
 # ---------------------------------------------------------------- tables
@@ -107,6 +111,7 @@ def scan_rows(doc, lines, header, taken, ocr) -> tuple[list[RawRow], int, int, l
             items.append(RawRow("group", "", "", [(line, text, blank, False)]))
         else:
             items.append((line, text, blank))
+            seq.empty_group = False
         last_used = j
         blank = False
         j += 1
@@ -147,6 +152,8 @@ def _assemble(items: list, ocr: bool, unplaced: list[Line]) -> list[RawRow]:
                 rows.append(RawRow("row", c.number, c.printed, [(line, c.rest, blank, False)]))
                 last_top[c.letter] = max(last_top[c.letter], c.value[0])
                 after_break = False
+            elif rows and rows[-1].kind == "row" and rows[-1].entries and (sub := flat_rows.sub_row(text, ocr)):
+                rows.append(RawRow("row", "", "", [(line, sub, blank, after_break)]))  # unnumbered: a sub-row
             elif rows:
                 rows[-1].entries.append((line, text, blank, after_break))
             else:

@@ -8,6 +8,8 @@ renumbering) or a step back (two rows swapped with their numbers) scores less bu
 jump far out of sequence costs, and a row left without any text costs. So one gap or swap no longer
 swallows the rows that follow it into the previous row's last cell. A group printed without a
 numeral ('Nhóm …', words in resources/layout_group_words.csv) is a title line before a numbered row.
+A '-'/'+' line inside a row is a sub-row when it carries cells of its own (sub_row). OCR text uses the
+same candidates and choice (ocr_rows).
 """
 
 from __future__ import annotations
@@ -18,11 +20,14 @@ from functools import cache
 
 from pipeline.extract.flat_fragments import ROLE_KIND, read_csv, starts_as
 from pipeline.model import Line
+from pipeline.normalize.agencies import is_name
 from pipeline.normalize.fold import fold
 from pipeline.settings import SETTINGS
 
-NUMBER_ROW = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(\.?)(?:\s*\|\s*|\s+|$)(.*)$")
-LETTER_ROW = re.compile(r"^(?:([a-zđ])\)|([A-Z])\.)(?:\s+|$)(.*)$")  # 'a) …', 'A. …'
+# '1 …', '1. …', '1) …', '01 …', '1.2 …'; OCR prints the cell border after it ('1 | …').
+NUMBER_ROW = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})([.)]?)(?:\s*\|\s*|\s+|$)(.*)$")
+LETTER_ROW = re.compile(r"^(?:([a-zđ])\)|([A-Z])\.)(?:\s*\|\s*|\s+|$)(.*)$")  # 'a) …', 'A. …', 'a) | …'
+BULLET_ROW = re.compile(r"^[-+–•]\s*(\S.*)$")  # '- …', '+ …': a sub-row inside a numbered row, or its text
 _LETTERS = "abcdđeghiklmnopqrstuvxy"  # the order of Vietnamese lists: a) b) c) d) đ) e) g) …
 _LOWER_START = re.compile(r"^[^\W\d_]", re.UNICODE)
 
@@ -63,6 +68,17 @@ def candidate(position: int, text: str) -> Candidate | None:
     return Candidate(position, m.group(1), value, rest)
 
 
+def successor(c: Candidate) -> Candidate:
+    """The row the numbering expects after `c` (same level and style): the number of a row whose own was lost."""
+    value = (*c.value[:-1], c.value[-1] + 1)
+    if c.letter:
+        low = _LETTERS[value[-1] - 1] if value[-1] <= len(_LETTERS) else chr(ord("a") + value[-1] - 1)
+        printed = low if c.printed.islower() else low.upper()
+    else:
+        printed = ".".join(str(v) for v in value)
+    return Candidate(c.position, printed, value, "", c.letter)
+
+
 @cache
 def _group_words() -> frozenset[str]:
     return frozenset(fold(r["word"]) for r in read_csv("layout_group_words.csv"))
@@ -79,6 +95,25 @@ def unnumbered_group(text: str, following: str | None) -> bool:
         return False
     nxt = candidate(0, following) if following else None
     return nxt is not None and not nxt.letter
+
+
+def sub_row(text: str, ocr: bool) -> str | None:
+    """The text of a '-'/'+' line that is a sub-row of the row it is in: a task title of its own (a few
+    words, not a wrapped agency name such as '- Xã hội' under 'Phòng Văn hóa'), then cells closing the
+    line: a deadline, or a whole agency name. Any other bullet line is text of its row."""
+    m = BULLET_ROW.match(text.strip())
+    if not m:
+        return None
+    s = SETTINGS.rows
+    words = m.group(1).split()
+    for k in range(s.sub_row_title_words, len(words)):
+        tail = " ".join(words[k:])
+        if not (words[k][:1].isupper() or words[k][:1].isdigit()):
+            continue
+        deadline = len(words) - k <= s.deadline_words and starts_as("deadline", tail, ocr)
+        if deadline or is_name(tail, ocr):
+            return None if starts_as("agency", " ".join(words[:k]), ocr) else m.group(1)
+    return None
 
 
 def _tails(text: str) -> list[str]:

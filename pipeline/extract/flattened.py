@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from pipeline.extract import ocr_table
+from pipeline.extract import ocr_rows, ocr_table
 from pipeline.extract.columns import classify_header
 from pipeline.extract.flat_body import RawRow, scan_rows
 from pipeline.extract.flat_columns import Scorer, complete_agencies, place_after_break, row_confident
@@ -137,14 +137,14 @@ def _ocr_rows(
     doc: Document, lines: list[Line], header: Header, raw_rows: list[RawRow], last_used: int, roles
 ) -> list[Row]:
     """Rows of a scanned table read line by line: groups where the numbering found them, the rest by
-    `ocr_table.split_rows`; words that fit no cell are reported."""
+    `ocr_rows.split_rows`; words that fit no cell are reported."""
     group_at = {r.entries[0][0].no: r for r in raw_rows if r.kind == "group"}
     keys = set(header.keys)
     rows: list[Row] = []
     pending: list[tuple[int, str]] = []
 
     def flush() -> None:
-        for r in ocr_table.split_rows(pending):
+        for r in ocr_rows.split_rows(pending):
             rows.append(_ocr_row(doc, r, roles))
         pending.clear()
 
@@ -204,7 +204,7 @@ def _line_widths(doc: Document, rows: list[list[Chunk]]) -> dict[int, list[int]]
             if len(cells) == 1:
                 per_cell[next(iter(cells))].append(n)
         for (_sub, col), nos in per_cell.items():
-            widths[col] += [len(doc.lines[n - 1].text.strip()) for n in nos[:-1]]
+            widths[col] += [len(doc.line(n).text.strip()) for n in nos[:-1]]
     return widths
 
 
@@ -273,7 +273,7 @@ def _rows(doc: Document, raw: RawRow, chunks: list[Chunk], roles: list[str], ocr
                 )
             else:
                 cells.append(Cell("", start, start, page))
-        raw_text = "\n".join(doc.lines[n - 1].text for n in line_nos)
+        raw_text = "\n".join(doc.line(n).text for n in line_nos)
         out.append(Row(cells, start, end, page, raw=raw_text))
     return out
 

@@ -19,7 +19,8 @@ from pipeline.extract.columns import column_roles, role_index, year_columns
 from pipeline.extract.prose_clauses import split_name_target
 from pipeline.extract.prose_targets import prose_indicators
 from pipeline.model import Column, Document, Indicator, Row, Table
-from pipeline.normalize.agencies import clean_name, normalize_agency, split_agencies
+from pipeline.normalize.agencies import clean_name, normalize_agency
+from pipeline.normalize.agency_lists import split_agencies
 from pipeline.normalize.fold import fold, strip_diacritics
 from pipeline.normalize.restore import restore_diacritics
 from pipeline.normalize.targets import Target, parse_targets, years_in

@@ -245,7 +245,9 @@ def extract_metadata(doc: Document) -> None:
 
     meta.issue_date = header_date or caption_date
     meta.title = _title(lines, start) if start is not None else None
-    meta.plan_year = _plan_year_from_title(meta.title) or header_year or caption_year
+    title_year = _plan_year_from_title(meta.title)
+    meta.plan_year = title_year or header_year or caption_year
+    meta.plan_year_source = "title" if title_year else "issue_date" if meta.plan_year else None
     place = locate(lines, header_end, fuzzy=doc.diacritics_stripped, title=meta.title)
     meta.level, meta.commune, meta.district, meta.province = place.level, place.commune, place.district, place.province
     meta.signer = _signer(lines, body_end) or _property_signer(lines[:header_end])

@@ -4,7 +4,7 @@ Only cells on pages this pipeline read by OCR are looked at: a text layer says w
 is never corrected. For each target column (or year column) of an indicator table the evidence of
 a cell is the rest of the document: the row's unit cell and the column's title, the signs and '%'
 the column's other rows print, and the targets the prose states for the same indicator
-(normalize/ocr_targets.py decides). A corrected cell is parsed as corrected; its indicators keep the
+(normalize/ocr_misreads.py decides). A corrected cell is parsed as corrected; its indicators keep the
 text as read in `target_raw`, get the flag `ocr_corrected_target` and an info diagnostic saying what
 was read, what was taken and why. A cell still shaped like a misreading keeps its reading and gets
 `ocr_uncertain_target` and a warning.
@@ -23,7 +23,7 @@ from pipeline.extract.indicators import Columns, extract_indicators, indicator_c
 from pipeline.extract.prose_targets import prose_indicators
 from pipeline.model import Document, Indicator, Row, Table
 from pipeline.normalize.fold import fold, match_key
-from pipeline.normalize.ocr_targets import Evidence, Reading, printed_sign, read_target
+from pipeline.normalize.ocr_misreads import Evidence, Reading, printed_sign, read_target
 from pipeline.normalize.text import clean_cell, clean_text
 from pipeline.settings import SETTINGS
 

@@ -65,12 +65,11 @@ def roman(n: int) -> str:
 
 SUPPORTED_ROLES = frozenset({"name", "lead", "coord", "deadline"})
 _PIPE = re.compile(r"\s*\|\s*")
-_LEADING_NUMBER = re.compile(r"^(\d{1,2})(?:\s*[|.)]\s*|\s+(?![%/.,\d]))(.*)$")
-_TARGET_START = re.compile(r"^(?:[<>≥≤=]+\s*)?\d+(?:[.,]\d+)?\s*%|^[<>≥≤]=?\s*\d")
+TARGET_START = re.compile(r"^(?:[<>≥≤=]+\s*)?\d+(?:[.,]\d+)?\s*%|^[<>≥≤]=?\s*\d")
 _WORD_RUN = re.compile(r"[^\W_]{2}")
 _NUMBER_TOKEN = re.compile(r"\(?[<>≥≤=]*\d+(?:[.,/]\d+)*%?\)?[.,;:]?")
 _PLURAL = re.compile(r"^[cC][^\W\d_][cC]$")  # 'Các' read 'Céc', 'Cic'
-_COMPARATORS = frozenset({">", "<", "≥", "≤", ">=", "<=", "="})
+COMPARATORS = frozenset({">", "<", "≥", "≤", ">=", "<=", "="})
 _NAME_END = re.compile(r"(?:\.\.\.|…|\))$")
 _DEADLINE_FUZZY = 75
 _MAX_NAME_WORDS = 10
@@ -96,9 +95,9 @@ def ocr_deadline(text: str) -> str | None:
     return best[1] if fuzz.ratio(key, best[0]) >= _DEADLINE_FUZZY else None
 
 
-def _noise(word: str) -> bool:
+def noise(word: str) -> bool:
     """OCR debris: no two letters running and not a number or comparator ('A', '£', 'a1', '~')."""
-    return not _WORD_RUN.search(word) and not _NUMBER_TOKEN.fullmatch(word) and word not in _COMPARATORS
+    return not _WORD_RUN.search(word) and not _NUMBER_TOKEN.fullmatch(word) and word not in COMPARATORS
 
 
 @dataclass
@@ -120,7 +119,7 @@ class _Chain:
 class OcrRow:
     number: str | None
     lines: list[tuple[int, str]]
-    inferred: bool = False
+    inferred: bool = False  # its number was lost: taken from the sequence
     title: list[tuple[int, str]] = field(default_factory=list)
     chains: list[_Chain] = field(default_factory=list)
     deadline: list[tuple[int, str]] = field(default_factory=list)
@@ -128,9 +127,9 @@ class OcrRow:
     unplaced: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _name_at(words: list[str], i: int, at_end: bool) -> int:
+def name_at(words: list[str], i: int, at_end: bool) -> int:
     """Length of the agency name (whole or the head of one cut by the wrap) starting at words[i]; 0 if none."""
-    if _noise(words[i]):
+    if noise(words[i]):
         return 0
     first = _plural(words[i])
     longest = next((k + 1 for k in range(i, len(words)) if words[k].endswith(";")), len(words)) - i
@@ -182,7 +181,7 @@ def read_row(row: OcrRow) -> OcrRow:
         words = [w for p in parts for w in p.split()]
         bounds = set(itertools.accumulate(len(p.split()) for p in parts))
         end = len(words)
-        while end and _noise(words[end - 1]):
+        while end and noise(words[end - 1]):
             end -= 1
         deadline_at = end
         for k in range(end - 1, max(-1, end - 5), -1):  # the shortest phrase at the end, and its keyword
@@ -209,12 +208,12 @@ def read_row(row: OcrRow) -> OcrRow:
                 chain.extended = True
                 i, named, pos = i + n, True, pos + 1
                 continue
-            if _noise(words[i]):
+            if noise(words[i]):
                 row.unplaced.append((no, words[i]))
                 i += 1
                 continue
             after_cell = i == 0 or named or words[i - 1].endswith("|") or i in bounds
-            n = _name_at(words[:deadline_at], i, at_end) if after_cell or words[i][:1].isupper() else 0
+            n = name_at(words[:deadline_at], i, at_end) if after_cell or words[i][:1].isupper() else 0
             mention = n and not (
                 _NAME_END.search(words[i + n - 1])
                 or (i and i not in bounds and words[i - 1].endswith((",", "(")) and not named)
@@ -233,91 +232,6 @@ def read_row(row: OcrRow) -> OcrRow:
     return row
 
 
-def _attached_words(row: OcrRow) -> int:
-    return sum(len(c.words) for c in read_row(row).chains if c.extended)
-
-
-def _starts_row(text: str) -> bool:
-    """A line opening a task: a target ('> 80% …', '100% …') or a capitalised phrase that is no agency name."""
-    words = [w for w in text.replace("|", " ").split() if not _noise(w) or w in _COMPARATORS]
-    if not words:
-        return False
-    if _TARGET_START.match(" ".join(words)):
-        return True
-    opening = " ".join(words[:2])
-    return words[0][:1].isupper() and _name_at(words, 0, len(words) == 1) == 0 and ocr_deadline(opening) is None
-
-
-def _debris(text: str) -> bool:
-    """A line of OCR debris: garbage with no target and no real word ('0 4 ¥ \\ A'; a lone 'cong' is a word)."""
-    return (
-        is_garbage(text)
-        and not _TARGET_START.match(text.strip(" |'‘’"))
-        and not any(w.isalpha() and len(w) >= 3 for w in re.findall(r"[^\W\d_]+", text))
-    )
-
-
-def split_rows(lines: list[tuple[int, str]]) -> list[OcrRow]:
-    """Rows of one group's lines: a row opens at its number, at a target, or at a capitalised task after a
-    row that has its deadline; a number read just after the row it belongs to joins it."""
-    rows: list[OcrRow] = []
-    last = 0
-    for no, text in lines:
-        if _debris(text):
-            if rows:
-                rows[-1].unplaced.append((no, text))
-            continue
-        body = text.strip(" '‘’\"`")
-        m = _LEADING_NUMBER.match(body)
-        current = rows[-1] if rows else None
-        floor = last - 1 if current is not None and current.inferred else last
-        number = int(m.group(1)) if m and floor < int(m.group(1)) <= last + 2 else None
-        if number is not None:
-            if current is not None and current.inferred and number == int(current.number or 0):
-                current.inferred = False  # the number of the row its first lines opened
-                current.lines.append((no, m.group(2)))
-            elif current is not None and not read_row(current).title:
-                current.number, current.inferred = str(number), False  # lines before the number line
-                current.lines.append((no, m.group(2)))
-            else:
-                rows.append(OcrRow(str(number), [(no, m.group(2))]))
-            last = number
-            continue
-        opens = current is not None and read_row(current).title and _starts_row(body)
-        if opens and not _TARGET_START.match(body.lstrip("|' ")):  # a capitalised line after a finished row,
-            opens = bool(current.deadline) and _attached_words(
-                OcrRow(None, [*current.lines, (no, body)])
-            ) == _attached_words(current)  # completing none of its names
-        if current is None or opens:
-            last += 1
-            rows.append(OcrRow(str(last), [(no, body)], inferred=True))
-        else:
-            current.lines.append((no, body))
-    _move_cut_names(rows)
-    garbage = {id(r): r.unplaced for r in rows}
-    out = [read_row(r) for r in rows]
-    for r in out:
-        r.unplaced = garbage[id(r)] + r.unplaced
-    return out
-
-
-def _move_cut_names(rows: list[OcrRow]) -> None:
-    """A row's last lines holding only the start of a name go to the next row when that row completes it."""
-    for a, b in itertools.pairwise(rows):
-        while len(a.lines) > 1:
-            line = a.lines[-1]
-            alone = read_row(OcrRow(None, [line]))
-            if not alone.chains or (alone.title and not is_garbage(" ".join(w for _, w in alone.title))):
-                break
-            before = _attached_words(b)
-            after = _attached_words(OcrRow(None, [line, *b.lines]))
-            kept = _attached_words(OcrRow(None, a.lines[:-1])) if len(a.lines) > 1 else 0
-            if after <= before or _attached_words(a) > kept:
-                break
-            a.lines.pop()
-            b.lines.insert(0, line)
-
-
 def _chain_order(a: _Chain, b: _Chain) -> int:
     """Left to right: by their places on a line both reach, else by the line each starts on."""
     common = sorted(set(a.positions) & set(b.positions))
@@ -328,7 +242,7 @@ def _chain_order(a: _Chain, b: _Chain) -> int:
 
 def _words_text(words: list[str]) -> str:
     """A name's words without the debris around it ('’ &'); letters inside it stay ('Trạm Y tế', 'X hội')."""
-    kept = [w for w in words if w.isascii() is False or any(c.isalpha() for c in w) or not _noise(w)]
+    kept = [w for w in words if w.isascii() is False or any(c.isalpha() for c in w) or not noise(w)]
     while kept and not any(c.isalpha() for c in kept[-1]):
         kept.pop()
     return " ".join(kept).strip(" ,;:&")

@@ -24,8 +24,14 @@ from pipeline.model import Line
 from pipeline.normalize.fold import fold
 
 _RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-_COMMUNE_UNIT = re.compile(r"(?<![^\W\d_])(xã|Xã|XÃ|xa|Xa|XA|phường|Phường|PHƯỜNG|thị trấn|Thị trấn|THỊ TRẤN)\s+")
-_DISTRICT_UNIT = re.compile(r"(?<![^\W\d_])(huyện|Huyện|HUYỆN|quận|Quận|QUẬN|thị xã|Thị xã|THỊ XÃ)\s+")
+# unit words as printed, also without their marks (OCR, stripped text); case tells a header from prose
+_COMMUNE_UNIT = re.compile(
+    r"(?<![^\W\d_])(xã|Xã|XÃ|xa|Xa|XA|phường|Phường|PHƯỜNG|phuong|Phuong|PHUONG"
+    r"|thị trấn|Thị trấn|THỊ TRẤN|thi tran|Thi tran|THI TRAN)\s+"
+)
+_DISTRICT_UNIT = re.compile(
+    r"(?<![^\W\d_])(huyện|Huyện|HUYỆN|huyen|Huyen|HUYEN|quận|Quận|QUẬN|thị xã|Thị xã|THỊ XÃ|thi xa|Thi xa|THI XA)\s+"
+)
 _STRONG_BEFORE = re.compile(r"(?:uy ban nhan dan|ubnd|dia ban)\s*$")
 _NOT_A_NAME_START = frozenset({"hoi", "uy"})  # 'Xã hội' in title case, 'Huyện ủy'
 _PROVINCE_WORD = re.compile(r"\b(?:tinh|thanh pho|tp)\s+(?:uy\s+)?")
@@ -33,8 +39,8 @@ _FUZZY_PROVINCE = 85
 _FOLDED_WORD = re.compile(r"\S+")
 # an issuing unit in a header line: 'UBND XÃ PHÚ LÂM', 'TỈNH ỦY GIA LAI', 'Nơi ban hành: Tỉnh Gia Lai'
 _ISSUER = re.compile(
-    r"(?<![^\W\d_])(?P<unit>thị trấn|thị xã|thành phố|tp\.|đặc khu|xã|phường|huyện|quận|tỉnh)"
-    r"(?:\s+ủy)?\s*(?<=\s|\.)(?P<rest>.*)",
+    r"(?<![^\W\d_])(?P<unit>thị trấn|thi tran|thị xã|thi xa|thành phố|thanh pho|tp\.|đặc khu|dac khu"
+    r"|xã|xa|phường|phuong|huyện|huyen|quận|quan|tỉnh|tinh)(?:\s+ủy|\s+uy)?\s*(?<=\s|\.)(?P<rest>.*)",
     re.I,
 )
 _MOTTO = re.compile(r"\s(?:CỘNG HÒA|CỘNG HOÀ|Cộng hòa|Cộng hoà|CONG HOA|Độc lập|ĐỘC LẬP)\b.*")  # a merged header line
@@ -188,7 +194,8 @@ def _header_units(lines: list[Line]) -> list[tuple[str, str]]:
     for line in lines:
         for cell in re.split(r"[|\t]", line.text):
             text = re.sub(
-                r"^(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd|đảng ủy|ban chỉ đạo|nơi ban hành:?)\s*",
+                r"^(?:ủy ban nhân dân|uỷ ban nhân dân|uy ban nhan dan|ubnd|đảng ủy|dang uy|ban chỉ đạo|ban chi dao"
+                r"|nơi ban hành:?|noi ban hanh:?)\s*",
                 "",
                 cell.strip(),
                 flags=re.I,

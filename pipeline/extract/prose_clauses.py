@@ -36,6 +36,7 @@ _NOT_TARGETS = [
     re.compile(rf"{_DIGIT}{{1,2}}\s*[/-]\s*(?:19|20){_DIGIT}{{2}}(?!{_DIGIT}|\s*%)"),  # 12/2025
     re.compile(rf"{_DIGIT}+\s*[-/]\s*[A-ZĐ][A-ZĐa-zđ&]*"),  # 57-NQ/TW, 62/KH-UBND, 5473/BTTTT
     re.compile(r"(?i:trên|tren|/)\s*100\s*(?i:dân|dan|người|nguoi)"),  # a per-capita base: 'thuê bao/100 dân'
+    re.compile(rf"(?<![0-9.,]){_DIGIT}{{1,2}}\s*(?::|h|giờ|gio)\s*{_DIGIT}{{2}}(?![0-9%])"),  # a time: '15:40', '8h30'
     re.compile(
         rf"(?i:\b(?:ngày|ngay|tháng|thang|điều|dieu|khoản|khoan|điểm|diem|số|so|mục|muc|phụ lục|phu luc|"
         rf"quý|quy|khóa|khoa|lần thứ|lan thu))\s+{_DIGIT}+(?![0-9,.]*\s*%)"
@@ -44,9 +45,6 @@ _NOT_TARGETS = [
 _SEPARATOR = re.compile(r";|,(?!\d)|\(|\)|\s+(?:và|va)\s+", re.IGNORECASE)
 _ENUMERATOR = re.compile(r"^\(?(?:\d{1,2}|[a-zđ])\)\.?\s*")  # '(2) Phải …', '(2). Phải …' in running text
 _COLON_VALUE = re.compile(r":\s*$")
-# 'điện tử: 40' folds like 'điện từ 40' (from 40): with diacritics printed, only 'từ' is the comparator
-_FALSE_FROM = re.compile(r"(?i)(?:tứ|tử|tữ|tự|tù|tú|tủ|tũ|tụ|tư)(?!\w)")
-_NUMBER_BEFORE = re.compile(r"[0-9]+(?:[.,][0-9]+)?$")
 _OCR_RATIO = re.compile(r"\bt[yi]\s*$")  # 'Ty 18 người' is OCR for 'Tỷ lệ người', not 18 people
 
 
@@ -143,7 +141,7 @@ def _rank_hits(scanned: str, hits: list[tuple[Hit, int, bool]]) -> list[tuple[Hi
 
 def target_hits(text: str) -> list[tuple[Hit, int, bool]]:
     """(hit, end including a thing counted or a measure, whether a thing is counted) for each
-    target-like number of a text; an age or a duration ('từ 15 tuổi trở lên', 'trên 5 năm') is not one."""
+    target-like number of a text; an age, a duration or a size ('từ 15 tuổi trở lên', 'trên 5 năm') is not one."""
     scanned = blank_non_targets(text)
     out = []
     for hit in scan_targets(scanned):
@@ -151,12 +149,6 @@ def target_hits(text: str) -> list[tuple[Hit, int, bool]]:
         measured = _counted(scanned, value_end)  # 'tối đa 5 ngày làm việc' is a measure, 'trên 5 năm' a duration
         if not hit.percent and _follows(scanned, value_end, "not_counted") and not (measured and not measured[1]):
             continue
-        if _FALSE_FROM.match(text[hit.start : hit.end]):  # the number alone, without the false word
-            if hit.comparator == "range":
-                continue
-            number = _value_end(scanned, hit)
-            start = number - len(_NUMBER_BEFORE.search(scanned[:number])[0])
-            hit = replace(hit, start=start, comparator="=", explicit=hit.percent)
         if hit.explicit:  # 'tăng ít nhất 5 bậc': a measure is part of the value, not the name
             measure = None if hit.percent else _counted(scanned, hit.end)
             out.append((hit, measure[0] if measure and not measure[1] else hit.end, False))
@@ -263,7 +255,8 @@ def stated_targets(sentence: str) -> list[Stated]:
             a = inner[i - 1][1] if i else lo
             b = inner[i + 1][0].start if i + 1 < len(inner) else hi
             pre, post = (strip_fillers(YEAR_PHRASE.sub(" ", t)) for t in (sentence[a : hit.start], sentence[end:b]))
-            name_first = _name_first(pre, post)
+            # a bracket after the value remarks on it ('đạt 90% (trừ hồ sơ mật)'): the name comes before
+            name_first = _name_first(pre, post) or bool(pre and sentence[end:b].lstrip().startswith("("))
             name = pre if name_first else _value_between(pre, post)
             raw_end, unit_raw = end, None
             if end > hit.end:  # '36 Mb/s'; a thing counted names what is counted: '01 tài khoản sử dụng …'
@@ -313,7 +306,7 @@ def _name_first(pre: str, post: str) -> bool:
     n_pre, n_post = len(pre.split()), len(post.split())
     base = fold(post).startswith(vocabulary("base"))  # 'chiếm 18% GRDP của tỉnh'
     headed = fold(pre).startswith(_HEADS)  # 'tỷ lệ … đạt trên 35% tổng số doanh nghiệp …': a base follows
-    return (headed and (n_post <= 3 or base)) or n_post <= 2 < n_pre or (base and n_post <= 4)
+    return (headed and (n_post <= 3 or base)) or n_post <= 2 < n_pre or (base and (n_post <= 4 or n_pre > n_post))
 
 
 def split_name_target(text: str) -> list[tuple[str, Target, int, int]]:

@@ -144,10 +144,11 @@ def _items(doc: Document, numbers: list[int], skip: set[int], heading_lines: set
                 continue
         previous_no = no
         prev = current.text.rstrip() if current else ""
+        wraps = text[:1].islower() and not prev.endswith((".", ";", ":"))  # a numbered item's sentence runs on
         new = (
             current is None
             or no in heading_lines
-            or current.marks[-1][1] in heading_lines
+            or (current.marks[-1][1] in heading_lines and not wraps)
             or bool(_ITEM_START.match(text))
             or prev.endswith(":")
             or (blank_before and prev.endswith((".", ";")))

@@ -19,7 +19,8 @@ from rapidfuzz import fuzz
 from pipeline.extract.columns import column_roles, role_index
 from pipeline.extract.duties import extract_duties
 from pipeline.model import Document, Row, Table, Task
-from pipeline.normalize.agencies import agency_label, find_agencies, gazetteer, split_agencies
+from pipeline.normalize.agencies import agency_label, find_agencies, gazetteer
+from pipeline.normalize.agency_lists import split_agencies
 from pipeline.normalize.deadlines import parse_deadline
 from pipeline.normalize.fold import fold
 from pipeline.normalize.restore import restore_diacritics

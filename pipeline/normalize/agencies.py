@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -23,19 +22,8 @@ from rapidfuzz import fuzz, process
 from pipeline.normalize.fold import fold
 from pipeline.normalize.text import clean_text
 
-# Level words that may trail a name; tried longest first.
-_LEVEL_SUFFIXES = (
-    ("tren", "dia", "ban", "xa"),
-    ("tren", "dia", "ban"),
-    ("thuoc", "xa"),
-    ("thanh", "pho"),
-    ("phuong",),
-    ("tinh",),
-    ("xa",),
-)
 # Words naming an administrative level: a fuzzy match may never change one into another.
 _LEVEL_WORDS = frozenset({"xa", "phuong", "thi", "tran", "huyen", "quan", "tinh", "thanh", "pho", "bo"})
-_LEAD_INS = (("de", "nghi"), ("trach", "nhiem"), ("chung", "cua"), ("cua",), ("cac",))
 _FUZZY_MIN_CHARS = 12
 _FUZZY_SCORE = 88
 _FUZZY_WORD_SCORE = 50
@@ -58,6 +46,13 @@ class Agency:
 def _read_csv(name: str) -> list[dict[str, str]]:
     text = resources.files("pipeline.resources").joinpath(name).read_text(encoding="utf-8")
     return list(csv.DictReader(text.splitlines()))
+
+
+@cache
+def _affixes(kind: str) -> tuple[tuple[str, ...], ...]:
+    """Word sequences of one kind (level_suffix, lead_in, assigning) in resources/agency_affixes.csv, longest first."""
+    rows = [tuple(r["words"].split()) for r in _read_csv("agency_affixes.csv") if r["kind"] == kind]
+    return tuple(sorted(rows, key=len, reverse=True))
 
 
 @cache
@@ -88,7 +83,7 @@ def _drop_lead_ins(tokens: list[str], keep_plural: bool = False) -> list[str]:
     changed = True
     while changed:
         changed = False
-        for lead in _LEAD_INS:
+        for lead in _affixes("lead_in"):
             if keep_plural and lead == ("cac",):
                 continue
             if tuple(tokens[: len(lead)]) == lead and len(tokens) > len(lead):
@@ -135,7 +130,7 @@ def _without_suffixes(tokens: list[str]) -> list[list[str]]:
     stripped = True
     while stripped:
         stripped = False
-        for suffix in _LEVEL_SUFFIXES:
+        for suffix in _affixes("level_suffix"):
             n = len(suffix)
             if len(current) > n and tuple(current[-n:]) == suffix:
                 current = current[:-n]
@@ -227,73 +222,6 @@ def clean_name(raw: str) -> str:
     return clean_text(raw, edges=True)
 
 
-_SEPARATORS = re.compile(r"\s*([,/])\s*")
-_HARD_SEPARATORS = re.compile(r"\s*[;\n]\s*")
-_AND = re.compile(r"\s+(?:và|va|&)\s+", re.IGNORECASE)
-
-
-def _starts_new_name(piece: str) -> bool:
-    """After a comma, a new agency starts with a capital, 'các' or a known name."""
-    first = piece[:1]
-    if first.isupper() or fold(piece).startswith("cac "):
-        return True
-    return lookup_agency(piece) is not None
-
-
-def _split_and(piece: str) -> list[str]:
-    """'X và Y' is two agencies when X is known and Y is known or a 'các …' group."""
-    if lookup_agency(piece) is not None:
-        return [piece]
-    parts = _AND.split(piece, maxsplit=1)
-    if len(parts) == 2 and lookup_agency(parts[0]) is not None:
-        right = parts[1]
-        if lookup_agency(right) is not None or fold(right).startswith("cac "):
-            return [parts[0], *_split_and(right)]
-    return [piece]
-
-
-def _split_soft(segment: str) -> list[str]:
-    """Split on commas and slashes, keeping known multi-part names and 'Các cơ quan, đơn vị' lists whole."""
-    pieces = [p for p in _SEPARATORS.split(segment)]
-    texts, seps = pieces[0::2], pieces[1::2]
-    out: list[str] = []
-    i = 0
-    while i < len(texts):
-        # longest run of pieces that together form a known name
-        best = i
-        for j in range(len(texts) - 1, i, -1):
-            joined = texts[i] + "".join(seps[k] + " " + texts[k + 1] for k in range(i, j))
-            if lookup_agency(joined) is not None:
-                best = j
-                break
-        current = texts[i] + "".join(seps[k] + " " + texts[k + 1] for k in range(i, best))
-        i = best + 1
-        # lower-case continuations ('Các cơ quan, đơn vị thuộc xã') belong to the same name
-        while i < len(texts) and texts[i] and not _starts_new_name(texts[i]):
-            current = f"{current}{seps[i - 1]} {texts[i]}"
-            i += 1
-        out.append(current)
-    return out
-
-
-def split_agencies(raw: str) -> list[str]:
-    """Agency names in a cell as printed, one per agency ('Phòng VH-XH, Trạm Y tế' -> two)."""
-    if not raw or not raw.strip():
-        return []
-    text = unicodedata.normalize("NFC", re.sub(r"<[^>]+>", " ", raw))
-    names: list[str] = []
-    for segment in _HARD_SEPARATORS.split(text):
-        segment = re.sub(r"\s+", " ", segment).strip()
-        if not segment:
-            continue
-        for piece in _split_soft(segment):
-            for name in _split_and(piece):
-                name = clean_name(name)
-                if name and any(ch.isalpha() for ch in name):
-                    names.append(name)
-    return names
-
-
 def find_agencies(text: str) -> list[str]:
     """Canonical agencies mentioned in running text, in order, each once (longest exact match)."""
     tokens = _tokens(text)
@@ -316,17 +244,23 @@ def find_agencies(text: str) -> list[str]:
     return found
 
 
-def leading_agency(text: str) -> str | None:
-    """The agency a text starts with ('Phòng Kinh tế tham mưu …'), as `agency_label` shows it.
+def leading_agency(text: str, collective: bool = True) -> str | None:
+    """The agency a text starts with ('Phòng Kinh tế tham mưu …'), as `agency_label` shows it;
+    with `collective=False` only one named body ('Các cơ quan, đơn vị …' gives None).
 
-    Tolerates OCR damage (fuzzy per word) and lead-ins like 'Đề nghị'.
+    Tolerates OCR damage (fuzzy per word), lead-ins like 'Đề nghị' and an assigning verb ('Giao …').
     """
-    body = _drop_lead_ins(_tokens(text))
+    words = text.split()
+    verb = next((v for v in _affixes("assigning") if tuple(fold(" ".join(words[: len(v)])).split()) == v), ())
+    openings = [(o, _drop_lead_ins(_tokens(o))) for o in dict.fromkeys((text, " ".join(words[len(verb) :])))]
     for fuzzy in (False, True):
-        for n in range(min(_max_words() + 2, len(body)), 0, -1):
-            agency = _lookup(body[:n], fuzzy=fuzzy)
-            if agency:
-                return _leading_words(text, agency, fuzzy) if agency.collective else agency.name
+        for opening, body in openings:
+            for n in range(min(_max_words() + 2, len(body)), 0, -1):
+                agency = _lookup(body[:n], fuzzy=fuzzy)
+                if agency and agency.collective:
+                    return _leading_words(opening, agency, fuzzy) if collective else None
+                if agency:
+                    return agency.name
     return None
 
 

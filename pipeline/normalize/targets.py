@@ -119,9 +119,10 @@ _MARKUP = [
 
 
 @cache
-def _phrases() -> tuple[re.Pattern, dict[str, str], re.Pattern, dict[str, str]]:
+def _phrases() -> tuple[re.Pattern, dict[str, str], re.Pattern, dict[str, str], dict[str, frozenset[str]]]:
     before: dict[str, str] = {}
     after: dict[str, str] = {}
+    other: dict[str, frozenset[str]] = {}  # folded word -> printed words folding like it ('đặt' for 'dat')
     with PHRASES_CSV.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             phrase = row["phrase"].strip()
@@ -129,6 +130,8 @@ def _phrases() -> tuple[re.Pattern, dict[str, str], re.Pattern, dict[str, str]]:
             if row["comparator"] not in COMPARATORS:
                 raise ValueError(f"target_phrases.csv: bad comparator {row['comparator']!r}")
             (after if row["position"].strip() == "after" else before)[key] = row["comparator"]
+            if row.get("other_words"):
+                other[key] = frozenset(unicodedata.normalize("NFC", w).lower() for w in row["other_words"].split("|"))
 
     def alternation(keys):
         alts = []
@@ -139,7 +142,7 @@ def _phrases() -> tuple[re.Pattern, dict[str, str], re.Pattern, dict[str, str]]:
 
     before_re = re.compile(rf"(?P<cmp>{alternation(before)})(?:\s|:|\bmuc\b)*$")
     after_re = re.compile(rf"^\s*(?P<cmp>{alternation(after)})(?![a-z])")
-    return before_re, before, after_re, after
+    return before_re, before, after_re, after, other
 
 
 _NUMBER = re.compile(r"(?<![a-z0-9.,/])([0-9]{1,15})(?:([.,])([0-9]{1,15}))?(?![0-9a-z/])")
@@ -177,9 +180,15 @@ class _AHit:
     flags: tuple[str, ...] = ()
 
 
+def _another_word(t: _Text, i: int, j: int, other: dict[str, frozenset[str]]) -> bool:
+    """A comparator printed as another word that folds like it: 'điện tử 40' is not 'từ 40' (from 40)."""
+    forms = other.get(re.sub(r"\s+", " ", t.a[i:j]))
+    return bool(forms) and unicodedata.normalize("NFC", t.orig(i, j)).lower() in forms
+
+
 def _scan(t: _Text) -> list[_AHit]:
     a = t.a
-    before_re, before, after_re, after = _phrases()
+    before_re, before, after_re, after, other = _phrases()
     numbers = [m for m in _NUMBER.finditer(a) if not _is_year(m, a) and math.isfinite(_number(m))]
     hits: list[_AHit] = []
     i = 0
@@ -198,7 +207,10 @@ def _scan(t: _Text) -> list[_AHit]:
         comparator, explicit = ("range", True) if value_max is not None else ("=", percent)
         lo = hits[-1].end if hits else 0
         start = m.start()
-        if cm := before_re.search(a[lo : m.start()]):
+        cm = before_re.search(a[lo : m.start()])
+        if cm and _another_word(t, lo + cm.start("cmp"), lo + cm.end("cmp"), other):
+            cm = None  # 'điện tử 40', 'đặt 9': another word, folded like a comparator
+        if cm:
             start = lo + cm.start("cmp")
             if value_max is None:
                 comparator = before[re.sub(r"\s+", " ", cm.group("cmp"))]

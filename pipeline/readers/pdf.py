@@ -297,8 +297,10 @@ def _continues(prev: PageContent, nxt: PageContent) -> bool:
     first = next((it for it in nxt.items if not _ignorable(it)), None)
     if not isinstance(last, PageTable) or not isinstance(first, PageTable):
         return False
-    if last.ncols != first.ncols or last.layout != first.layout:
+    if last.layout != first.layout:
         return False
+    if last.ncols != first.ncols:  # an unruled page where some column stays empty finds fewer columns
+        return last.layout == "pdf-aligned" and aligned.column_map(first.xs, last.xs) is not None
     if _fold_row(first.grid[0]) == _fold_row(last.grid[0]):  # header repeated on the new page
         return True
     if last.bbox[3] > prev.height * 0.7 and first.bbox[1] < nxt.height * 0.3:  # runs off one page onto the next
@@ -318,6 +320,7 @@ def _emit(doc: Document, contents: list[PageContent]) -> None:
     """Lines and tables in page order; a table continued on the next page becomes one grid."""
     pending: list[GridRow] | None = None
     layout = ""
+    start: PageTable | None = None  # the part of the pending table on its first page: its columns
     for k, content in enumerate(contents):
         for item in content.items:
             if isinstance(item, TextLine):
@@ -335,11 +338,17 @@ def _emit(doc: Document, contents: list[PageContent]) -> None:
                 add_table(doc, pending, layout)
                 pending = None
             if pending is None:
-                pending, layout = list(item.grid), item.layout
+                pending, layout, start = list(item.grid), item.layout, item
             else:
-                pending.extend(item.grid)
+                pending.extend(_on_columns(item, start))
     if pending is not None:
         add_table(doc, pending, layout)
+
+
+def _on_columns(item: PageTable, start: PageTable) -> list[GridRow]:
+    """A table's rows on a later page, on the columns of its first page."""
+    mapping = aligned.column_map(item.xs, start.xs) if item.ncols != start.ncols else None
+    return item.grid if mapping is None else aligned.widen(item.grid, mapping, start.ncols)
 
 
 def _first_table(content: PageContent) -> PageTable | None:
