@@ -128,17 +128,6 @@ class TaskSettings:
 
 
 @dataclass(frozen=True)
-class CheckSettings:
-    """Checks on the extracted rows (extract/checks.py, extract/ocr_targets.py)."""
-
-    # How alike (rapidfuzz token_set_ratio on match keys) an OCR table indicator's name must be to the prose
-    # statement that corroborates its '%' read as '0'. Far below checks.NAME_MATCH (95): OCR garbles the
-    # table's words ('nghi¢p', '6doanh'), and the comparator, year and digits must agree as well
-    # ('> 400' against '> 40%'), which an unrelated indicator rarely does.
-    percent_restore_match: int = 65
-
-
-@dataclass(frozen=True)
 class AlignedSettings:
     """Tables without ruling lines rebuilt from word boxes (readers/aligned.py); lengths are in
     median word heights, so they hold for any font size and scan resolution."""
@@ -208,7 +197,6 @@ class Settings:
     flat: FlatSettings = field(default_factory=FlatSettings)
     start: StartSettings = field(default_factory=StartSettings)
     tasks: TaskSettings = field(default_factory=TaskSettings)
-    checks: CheckSettings = field(default_factory=CheckSettings)
     aligned: AlignedSettings = field(default_factory=AlignedSettings)
     ocr: OcrSettings = field(default_factory=OcrSettings)
 

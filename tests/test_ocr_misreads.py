@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scan_builders import misread_word
 
+from pipeline.model import Document
 from pipeline.normalize.ocr_misreads import Evidence, printed_sign, read_target
 from pipeline.normalize.targets import parse_target
 
@@ -142,7 +143,8 @@ def _document(method: str):
         doc.lines.append(Line(k, "\t".join(cells), 1))
         rows.append(Row([Cell(c, k, k, 1) for c in cells], k, k, 1, raw="\t".join(cells)))
     doc.lines.insert(0, Line(1, "\t".join(header), 1))
-    doc.tables.append(Table(0, header, rows, 1, len(body) + 1, 1, "ocr", "indicator", columns=column_roles(header)))
+    layout = "ocr" if method == "ocr" else "pdf-ruled"  # as the scan reader and the ruled-PDF reader name theirs
+    doc.tables.append(Table(0, header, rows, 1, len(body) + 1, 1, layout, "indicator", columns=column_roles(header)))
     return doc
 
 
@@ -174,3 +176,49 @@ def test_stage_leaves_a_text_layer_as_printed():
     assert got[("2", 2026)] == ("=", 600) and got[("3", 2026)] == ("=", 40)
     assert not any(d.code.startswith("ocr_") for d in doc.diagnostics)
     assert not any(f.startswith("ocr_") for i in doc.indicators for f in i.flags)
+
+
+def _text_export(names: list[str]) -> Document:
+    """An OCR text export whose indicator table prints each target inside its name cell."""
+    from pipeline.extract.columns import column_roles
+    from pipeline.model import Cell, Line, Row, Table
+
+    header = ["STT", "Muc tieu, chi tieu", "Co quan chu tri"]
+    doc = Document("t", "plan.txt", "text", "0" * 64, 0)
+    doc.lines = [Line(1, "\t".join(header))]
+    rows = []
+    for k, name in enumerate(names, start=2):
+        cells = [str(k - 1), name, "Phong Kinh te"]
+        doc.lines.append(Line(k, "\t".join(cells)))
+        rows.append(Row([Cell(c, k, k) for c in cells], k, k, raw="\t".join(cells)))
+    end = len(doc.lines)
+    doc.tables.append(Table(0, header, rows, 1, end, None, "ocr", "indicator", columns=column_roles(header)))
+    doc.metadata.plan_year = 2026
+    return doc
+
+
+NAMES = [
+    "Ty le ho gia dinh co internet cap quang dat > 300",
+    "Ty le thon co diem wifi cong cong dat > 90%",
+    "Ty le nguoi dan dung vi dien tu dat 75%",
+]
+
+
+def test_a_target_inside_the_name_cell_is_read_again_from_the_table_and_the_prose():
+    from pipeline.extract.ocr_evidence import indicators_with_evidence
+
+    doc = _text_export(NAMES)
+    indicators_with_evidence(doc)
+    first = doc.indicators[0]
+    assert (first.comparator, first.value, first.unit, first.target_raw) == (">", 30, "percent", "> 300")
+    assert first.flags == ["ocr_corrected_target"]
+    assert [d.raw_text for d in doc.diagnostics if d.code == "ocr_corrected_target"] == ["> 300"]
+    assert [i.value for i in doc.indicators[1:]] == [90, 75]
+
+
+def test_a_count_inside_the_name_cell_stays_as_printed_without_evidence():
+    from pipeline.extract.ocr_evidence import indicators_with_evidence
+
+    doc = _text_export(["So thon co nha van hoa so dat 300", "So ho kinh doanh dung ma QR dat 120"])
+    indicators_with_evidence(doc)
+    assert [(i.value, i.unit, i.flags) for i in doc.indicators] == [(300, None, []), (120, None, [])]
