@@ -1,14 +1,15 @@
 """Scanned plans: the five seeds' tables printed, scanned and read back, scored against their gold rows.
 
-    .venv/bin/python benchmarks/scan_accuracy.py [--seeds 000,001,002,003,004] [--scans clean,office,sideways,unruled]
+    .venv/bin/python benchmarks/scan_accuracy.py [--seeds 000,001,002,003,004] [--scans clean,office,sideways]
         [--misread RATE] [--no-evidence]
 
 Scans come from tests/scan_builders.py: `clean` 200 dpi; `office` 150 dpi, 1.5° skew, noise,
 JPEG and a stamp over the table; `sideways` 200 dpi, -1° skew, noise, JPEG, the landscape pages
-stored turned by 90°; `unruled` 200 dpi, the tables printed without ruling lines (option,
-not in the default run). Seeds whose text export keeps its tables tab-separated (000, 001) are
-printed from those rows; the others from their gold table rows. Per file: indicator and task
-F1, target exactness and lead-agency accuracy (`pipeline.eval`, rows paired by name).
+stored turned by 90°; `unruled` and `unruled_office` (not in the default run): `clean` and
+`office` with the tables printed without ruling lines. Seeds whose text export keeps its tables
+tab-separated (000, 001) are printed from those rows; the others from their gold table rows.
+Per file: indicator and task F1, target exactness and lead-agency accuracy (`pipeline.eval`,
+rows paired by name).
 `--misread 0.3` makes the OCR read 30% of the '≥' and '%' it sees as Tesseract sometimes does
 ('2', '>', '='; '0', '9': `scan_builders.ocr_misreads`); `--no-evidence` leaves out the reading of
 target cells from the page's evidence (extract/ocr_evidence.py), to see what it does.
@@ -35,6 +36,7 @@ SCANS = {
     "office": Scanner(dpi=150, skew=1.5, noise=10, jpeg=60, stamp=True),
     "sideways": Scanner(dpi=200, skew=-1.0, noise=8, jpeg=70, sideways=True),
     "unruled": Scanner(dpi=200, unruled=True),
+    "unruled_office": Scanner(dpi=150, skew=1.5, noise=10, jpeg=60, stamp=True, unruled=True),
 }
 
 
