@@ -98,8 +98,9 @@ def find_tables(words: list[Word], page: int | None, min_cols: int = 3) -> list[
 
 
 def _gap(above: list[Word], below: list[Word]) -> float:
-    """Blank space between two visual lines."""
-    return below[0].bbox[1] - max(s.bbox[3] for s in above)
+    """Blank space between two visual lines (from the top of the line's highest segment: a line's first
+    cell may be a short number, whose OCR box starts below the line's capitals and accents)."""
+    return min(s.bbox[1] for s in below) - max(s.bbox[3] for s in above)
 
 
 def _tail_of_row(row: list[Word], below: list[Word], xs: list[float], height: float) -> bool:

@@ -112,10 +112,12 @@ def cell_words(page: PageImage, grid: list, lang: str) -> Reread | None:
 
 def block_words(page: PageImage, boxes: list[tuple[int, int, int, int]], lang: str) -> Reread:
     """The page's blocks of text (`image_blocks`: an unruled table's cells, paragraphs) read on one
-    strip as `cell_words` reads ruled cells; each block's lines are lines of the page. A block that is
-    one short flat bar is a dash (a cell saying 'none'): Tesseract drops a bar alone as a speck."""
+    strip as `cell_words` reads ruled cells; each block's lines are lines of the page. A block of a
+    seal's light ink is left out; one that is a short flat bar is a dash (a cell saying 'none'):
+    Tesseract drops a bar alone as a speck."""
     height = image_blocks.text_height(page.pixels < image_blocks.INK, page.dpi)
-    dashes = [b for b in boxes if image_blocks.is_dash(b, height)]
+    boxes = [b for b in boxes if not is_stamp(page, [b[0], b[1], b[2] - b[0], b[3] - b[1]])]
+    dashes = [b for b in boxes if image_blocks.is_dash(b, height) and _dark(page, b)]
     crops = [(page.pixels[y0:y1, x0:x1], x0, y0) for x0, y0, x1, y1 in boxes if (x0, y0, x1, y1) not in dashes]
     read = read_crops(page, crops, lang) or Reread([], [])
     scale = page.dpi / 72
@@ -126,6 +128,11 @@ def block_words(page: PageImage, boxes: list[tuple[int, int, int, int]], lang: s
         read.lines.append(("-", bbox, bbox[3] - bbox[1], len(crops) + len(read.lines)))
     read.lines.sort(key=lambda ln: (round(ln[1][1] / 4), ln[1][0]))
     return read
+
+
+def _dark(page: PageImage, box: tuple[int, int, int, int]) -> bool:
+    """A bar printed in black, not a fragment of a seal's ring that noise made dark in places."""
+    return float(page.gray[box[1] : box[3], box[0] : box[2]].mean()) < STAMP_INK
 
 
 def read_crops(page: PageImage, crops: list, lang: str) -> Reread | None:
