@@ -13,7 +13,7 @@ from builders import font_path
 from PIL import Image, ImageDraw, ImageFont
 from scan_builders import Scanner, score, seed_table_scan, table_gold
 
-from pipeline.readers import image_grid, ocr, ocr_symbols, orientation
+from pipeline.readers import image_grid, ocr, ocr_symbols, orientation, scan_tables
 
 DPI = 200
 
@@ -113,6 +113,11 @@ def test_roman_numerals_read_as_bars():
         "Il1",
         "la",
     ]
+
+
+def test_row_numbers_read_with_vietnamese_marks():
+    cells = ("VỊ", "ÍI", "II.", "Vị", "ĐƠN VỊ", "7.", "Lễ", "")
+    assert [scan_tables.roman_number(c) for c in cells] == ["VI", "II", "II.", "Vị", "ĐƠN VỊ", "7.", "Lễ", ""]
 
 
 # ---------------------------------------------------------------- the seeds' tables, scanned

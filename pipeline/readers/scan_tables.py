@@ -11,6 +11,8 @@ dropped before they can join a cell or create a row.
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,8 +22,8 @@ from pipeline.readers.grid import union
 from pipeline.readers.page_image import PageImage
 
 INSET = 3  # pixels: rule residue at a cell's edge is not ink
-STAMP_INK = 110
-READ_ALL_CELLS = True  # grey level: printed glyphs have ink darker than this, seal impressions do not
+STAMP_INK = 110  # grey level: printed glyphs have ink darker than this, seal impressions do not
+_ROMAN = re.compile(r"^[IVX]{1,5}[.)]?$")
 
 
 def is_stamp(page: PageImage, box: list[int]) -> bool:
@@ -77,7 +79,16 @@ def find(page: PageImage, ruled: list[lattice.Lattice], words: list[aligned.Word
     for found in aligned.find_tables(rest, number):
         xs = [round(x / page.width, 3) for x in found.xs]
         tables.append(PageTable(found.grid, found.bbox, "ocr", len(found.xs), xs))
+    for row in (g for t in tables for g in t.grid if g.texts):
+        row.texts[0] = roman_number(row.texts[0])
     return tables
+
+
+def roman_number(cell: str) -> str:
+    """A row-number cell read as a Roman numeral with Vietnamese marks ('VỊ', 'ÍI': the Vietnamese
+    model puts a dot or an accent on a bare capital I) without them; any other cell unchanged."""
+    bare = "".join(c for c in unicodedata.normalize("NFD", cell) if not unicodedata.combining(c))
+    return bare if _ROMAN.match(bare) else cell
 
 
 @dataclass
