@@ -130,7 +130,7 @@ def block_words(page: PageImage, boxes: list[tuple[int, int, int, int]], lang: s
     boxes = [b for b in boxes if not is_stamp(page, [b[0], b[1], b[2] - b[0], b[3] - b[1]])]
     dashes = [b for b in boxes if image_blocks.is_dash(b, height) and _dark(page, b)]
     crops = [(page.pixels[y0:y1, x0:x1], x0, y0) for x0, y0, x1, y1 in boxes if (x0, y0, x1, y1) not in dashes]
-    read = read_crops(page, crops, lang) or Reread([], [])
+    read = read_crops(page, crops, lang, line_boxes=True) or Reread([], [])
     scale = page.dpi / 72
     for x0, y0, x1, y1 in dashes:  # as tall as a line of text around the bar, as a text layer boxes it
         middle = (y0 + y1) / 2
@@ -146,8 +146,10 @@ def _dark(page: PageImage, box: tuple[int, int, int, int]) -> bool:
     return float(page.gray[box[1] : box[3], box[0] : box[2]].mean()) < STAMP_INK
 
 
-def read_crops(page: PageImage, crops: list, lang: str) -> Reread | None:
-    """Crops (pixels, left, top) stacked on one strip with blank space between, read in one call."""
+def read_crops(page: PageImage, crops: list, lang: str, line_boxes: bool = False) -> Reread | None:
+    """Crops (pixels, left, top) stacked on one strip with blank space between, read in one call;
+    with `line_boxes` each word is as tall as its line, accents and descenders included, as a text
+    layer boxes words (word alignment measures its gaps in those heights)."""
     if not crops:
         return None
     gap = max(8, page.dpi // 10)
@@ -158,10 +160,12 @@ def read_crops(page: PageImage, crops: list, lang: str) -> Reread | None:
         strip[y : y + crop.shape[0], gap : gap + crop.shape[1]] = crop
         spans.append((y, y + crop.shape[0], left - gap, top - y))  # strip -> page pixel offsets
         y += crop.shape[0] + gap
-    return _strip_words(strip, lang, spans, page.uncertain, page.dpi / 72)
+    return _strip_words(strip, lang, spans, page.uncertain, page.dpi / 72, line_boxes)
 
 
-def _strip_words(strip: np.ndarray, lang: str, spans: list, uncertain: list[str], scale: float) -> Reread:
+def _strip_words(
+    strip: np.ndarray, lang: str, spans: list, uncertain: list[str], scale: float, line_boxes: bool
+) -> Reread:
     """Words of the strip moved back to where their crop is on the page (points), with their lines."""
     import pytesseract
     from PIL import Image
@@ -188,7 +192,7 @@ def _strip_words(strip: np.ndarray, lang: str, spans: list, uncertain: list[str]
             grouped.setdefault(line, []).append(word)
     for (k, *_line), ws in grouped.items():
         bbox = functools.reduce(union, (w.bbox for w in ws))
-        for w in ws:  # a word's height is its line's, accents and descenders included, as in a text layer
+        for w in ws if line_boxes else ():
             w.bbox = (w.bbox[0], bbox[1], w.bbox[2], bbox[3])
         read.lines.append((" ".join(w.text for w in ws), bbox, bbox[3] - bbox[1], k))
     read.lines.sort(key=lambda ln: (round(ln[1][1] / 4), ln[1][0]))
