@@ -163,3 +163,16 @@ def test_a_ruled_pdf_table_without_numbers_yields_its_rows(tmp_path, task):
     header, rows = (TASK_HEADER, TASKS) if task else (IND_HEADER, INDICATORS)
     items = [*BEFORE, TableItem([[header, *rows]]), *AFTER]
     _check(_run_file(render_pdf(tmp_path / "plan.pdf", items)), rows, task)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("task", [False, True])
+@pytest.mark.parametrize("style", [{}, {"tight": True}, {"centred": True}])
+def test_a_borderless_pdf_table_without_numbers_joins_wrapped_names(tmp_path, task, style):
+    """No ruling lines: each printed line is a grid row (readers/aligned.py); a name's wrapped lines,
+    with no number beside the row's first line, still join their row (readers/grid.py)."""
+    header, rows = (TASK_HEADER, TASKS) if task else (IND_HEADER, INDICATORS)
+    items = [*BEFORE, TableItem([[header, *rows]]), *AFTER]
+    doc = _run_file(render_pdf(tmp_path / "plan.pdf", items, ruled=False, **style))
+    assert [t.layout for t in doc.tables] == ["pdf-aligned"]
+    _check(doc, rows, task)
