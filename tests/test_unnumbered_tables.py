@@ -176,3 +176,26 @@ def test_a_borderless_pdf_table_without_numbers_joins_wrapped_names(tmp_path, ta
     doc = _run_file(render_pdf(tmp_path / "plan.pdf", items, ruled=False, **style))
     assert [t.layout for t in doc.tables] == ["pdf-aligned"]
     _check(doc, rows, task)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("heads_together", [(), ("6", "7")], ids=["cell-by-cell", "heads-together"])
+def test_a_flattened_pdf_task_table_without_numbers_yields_its_rows(tmp_path, heads_together):
+    """The text layer of test_flat_pdf's borderless task table without its number column: the PDF
+    reader joins each cell's printed lines, the flattened path finds the rows. As there, the rows
+    printing every cell's head on their first line are those whose cells, but the task, fit one line."""
+    from test_flat_pdf import HEADER, ROWS, WIDTHS, _draw
+
+    lines = [*BEFORE, HEADER[0].removeprefix("STT "), *HEADER[1:], ""]
+    for number, *cells in ROWS:
+        wrapped = [textwrap.wrap(text, width) for text, width in zip(cells, WIDTHS, strict=True)]
+        if number in heads_together:  # the head of every cell on the row's first line, the rest below
+            lines += [" ".join(w[0] for w in wrapped), *(t for w in wrapped for t in ("", *w[1:]) if w[1:]), ""]
+        else:  # cell after cell, the deadline after the coordinating cell's last line
+            for k, w in enumerate(wrapped[:-1]):
+                lines += [*w[:-1], f"{w[-1]} {wrapped[-1][0]}" if k == len(wrapped) - 2 else w[-1], ""]
+    doc = _run_file(_draw(tmp_path / "plan.pdf", [*lines, *AFTER]))
+    got = [(t.title, t.output_raw, t.lead_agency_raw, t.coordinating_raw, t.deadline_raw) for t in doc.tasks]
+    assert got == [tuple(cells) for _number, *cells in ROWS]
+    assert [t.layout for t in doc.tables] == ["flattened"]
+    assert not accounting_problems(doc)
