@@ -97,7 +97,7 @@ def _read_table(doc: Document, lines, header: Header, taken: set[int], index: in
     groups: set[int] = set()  # ids of the group rows (titles, numbered or not)
     if ocr and "name" in roles and set(roles) <= ocr_table.SUPPORTED_ROLES:
         parsed, unplaced = [], []  # read line by line instead (ocr_table)
-        rows = _ocr_rows(doc, lines, header, raw_rows, last_used, roles)
+        rows = _ocr_rows(doc, lines, header, raw_rows, last_used, roles, numbered)
     for raw, (before, after) in parsed:
         if after:
             place_after_break(before, after, roles)
@@ -139,10 +139,11 @@ def _read_table(doc: Document, lines, header: Header, taken: set[int], index: in
 
 
 def _ocr_rows(
-    doc: Document, lines: list[Line], header: Header, raw_rows: list[RawRow], last_used: int, roles
+    doc: Document, lines: list[Line], header: Header, raw_rows: list[RawRow], last_used: int, roles, numbered: bool
 ) -> list[Row]:
     """Rows of a scanned table read line by line: groups where the numbering found them, the rest by
-    `ocr_rows.split_rows`; words that fit no cell are reported."""
+    `ocr_rows.split_rows`; words that fit no cell are reported. Rows of a table without a number
+    column keep none (no number was lost)."""
     group_at = {r.entries[0][0].no: r for r in raw_rows if r.kind == "group"}
     keys = set(header.keys)
     rows: list[Row] = []
@@ -150,6 +151,8 @@ def _ocr_rows(
 
     def flush() -> None:
         for r in ocr_rows.split_rows(pending):
+            if not numbered:
+                r.number, r.inferred = "", False
             rows.append(_ocr_row(doc, r, roles))
         pending.clear()
 
