@@ -123,7 +123,7 @@ def scan_rows(doc, lines, header, taken, ocr, numbered=True) -> tuple[list[RawRo
             items.append(RawRow("group", group[0], group[1], [(line, group[2], blank, False)]))
             if ocr:  # OCR group rows hold one line; what follows belongs to a row whose number was lost
                 items.append(RawRow("row", "", "", []))
-        elif seq.roman_heading(text) or (not numbered and _heading(text, items)):
+        elif seq.roman_heading(text) or (not numbered and not ocr and _heading(text, items)):
             break
         elif ocr and is_garbage(text):
             unplaced.append(line)
