@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.extract.columns import classify_header, column_roles, merge_header_band, role_of, title_key
+from pipeline.extract.columns import classify_header, column_roles, merge_header_band, title_key
 from pipeline.extract.flat_rows import candidate
 from pipeline.extract.flattened import flattened_tables
 from pipeline.model import Cell, Document, Line, Row, Table
@@ -17,6 +17,7 @@ from pipeline.model import Cell, Document, Line, Row, Table
 _COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")
 _DIGITS = re.compile(r"\d")
 _YEARS = re.compile(r"(?:19|20)\d\d")
+_HEADER_ROLES = 3  # a header names at least this many columns; a row's cells may echo a title or two
 
 
 def is_continuation(cells: list[str]) -> bool:
@@ -54,11 +55,12 @@ def _tsv_blocks(lines: list[Line]) -> list[list[Line]]:
 def _one_cell_row(line: Line, following: list[Line]) -> bool:
     """A line without tabs between rows of a tab table is a row whose other cells are empty (a group
     title with no numeral, a parent task: the reader drops trailing tabs) when the next non-blank line
-    is a row of the table: tabs, and not a header (at most one cell named like a column)."""
-    nxt = next((ln.text for ln in following if ln.text.strip()), "")
-    if not line.text.strip() or "\t" not in nxt:
+    is a row of the table, or another such line before one: tabs, and not the header of another table
+    (fewer than three cells take a column role)."""
+    nxt = next((ln.text for ln in following if "\t" in ln.text), "")
+    if not line.text.strip() or not nxt:
         return False
-    return sum(1 for cell in nxt.split("\t") if role_of(cell)[0]) <= 1
+    return sum(1 for c in column_roles(nxt.split("\t")) if c.role) < _HEADER_ROLES
 
 
 def _row(line: Line, width: int) -> Row:
