@@ -9,7 +9,9 @@ jump far out of sequence costs, and a row left without any text costs. So one ga
 swallows the rows that follow it into the previous row's last cell. A group printed without a
 numeral ('Nhóm …', words in resources/layout_group_words.csv) is a title line before a numbered row.
 A '-'/'+' line inside a row is a sub-row when it carries cells of its own (sub_row). OCR text uses the
-same candidates and choice (ocr_rows).
+same candidates and choice (ocr_rows). A table without a number column has no candidates: its rows
+start where the first column's cell begins after the previous row's cells, as the column assignment
+reads them (flat_body.numbered_rows, flattened.py: `Scorer.restart`).
 """
 
 from __future__ import annotations
