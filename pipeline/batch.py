@@ -18,6 +18,7 @@ from pipeline.config import RunConfig
 from pipeline.executors import run_dask, run_processes
 from pipeline.inputs import read_regular, source_name
 from pipeline.outputs import StagedOutputs, sql_path, to_table
+from pipeline.progress import PageFeed
 from pipeline.run import LINK_ORDER, OUTPUT_TABLES, Job, Outcome, fail_job, failure, plan_jobs, work
 
 
@@ -91,9 +92,12 @@ def run_batch(
     decisions: Path | None = None,
     progress: Callable[[Summary], None] | None = None,
     rejected: Iterable[tuple[Path, str, str]] = (),
+    pages: Callable[[str, int, int], None] | None = None,
 ) -> RunResult:
     """Processes every input and makes the result the current dataset of `out_dir`; returns one summary
-    per input document. `rejected` are (path, reason, code) found but not to be read (reported as skipped)."""
+    per input document. `rejected` are (path, reason, code) found but not to be read (reported as skipped).
+    `progress` is called as each document is done, `pages(source_file, done, pages)` as a scan's pages
+    are read by OCR (from a thread of this process; every call is made before this returns)."""
     config = config or RunConfig()
     paths, rejected = list(paths), list(rejected)
     if not paths and not rejected:
@@ -105,7 +109,7 @@ def run_batch(
         version = commit.new_version(out_dir)
         staged = StagedOutputs(version, OUTPUT_TABLES, config.row_group_rows)
         try:
-            result = _process(staged, paths, rejected, previous_dir, config, progress)
+            result = _process(staged, paths, rejected, previous_dir, config, progress, pages)
             commit.pause("staged")
             if previous_dir is not None and not config.force and not any(d.status == "ok" for d in result.documents):
                 staged.abort()
@@ -120,7 +124,7 @@ def run_batch(
     return result
 
 
-def _process(staged, paths, rejected, previous_dir, config, progress) -> RunResult:
+def _process(staged, paths, rejected, previous_dir, config, progress, pages=None) -> RunResult:
     """Every document's rows streamed to `staged` (reused from `previous_dir` when incremental)."""
     from pipeline import incremental
 
@@ -147,8 +151,15 @@ def _process(staged, paths, rejected, previous_dir, config, progress) -> RunResu
     reused = [job for job in jobs if job.sha256 in previous]
     if reused:
         _reuse(staged, previous_dir, reused, previous, summaries, progress)
-    for job, outcome in execute(todo, config):
-        record(outcome, job.other_files)
+    names = {job.sha256: source_name(job.path) for job in todo}
+
+    def page_read(sha256: str, done: int, total: int) -> None:
+        if sha256 in names:
+            pages(names[sha256], done, total)
+
+    with PageFeed(page_read if pages else None):
+        for job, outcome in execute(todo, config):
+            record(outcome, job.other_files)
     return RunResult(sorted(summaries, key=lambda s: s.source_file), {}, fingerprint=fp)
 
 

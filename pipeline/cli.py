@@ -16,11 +16,11 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from pipeline import __version__
 from pipeline.config import Limits, default_jobs
+from pipeline.progress import BatchBar
 
 DEFAULT_INPUT = Path("data/raw")
 DEFAULT_OUTPUT = Path("data/processed")
@@ -33,6 +33,7 @@ def _limits(args: argparse.Namespace) -> Limits:
         max_bytes=int(args.max_mb * 1024 * 1024),
         max_pages=args.max_pages,
         max_seconds=args.max_seconds,
+        max_page_seconds=args.max_page_seconds,
         max_memory_bytes=int(args.max_memory_mb * 1024 * 1024),
         ocr=not args.no_ocr,
     )
@@ -49,10 +50,19 @@ class UserError(Exception):
 
 
 MAX_JOBS = 512  # beyond this --jobs is a typo, not a machine
+DASK_LIMITS = (
+    "with --executor dask documents run in Dask's worker threads: --max-memory-mb and --max-page-seconds "
+    "do not apply, and a document over --max-seconds is reported too slow but runs on"
+)
 
 
 def _check_run_args(args: argparse.Namespace) -> None:
-    numbers = {"--max-seconds": args.max_seconds, "--max-mb": args.max_mb, "--max-memory-mb": args.max_memory_mb}
+    numbers = {
+        "--max-seconds": args.max_seconds,
+        "--max-page-seconds": args.max_page_seconds,
+        "--max-mb": args.max_mb,
+        "--max-memory-mb": args.max_memory_mb,
+    }
     for name, value in numbers.items():
         if not (math.isfinite(value) and value > 0):
             raise UserError(f"{name} must be a positive finite number, not {value}")
@@ -78,6 +88,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     console = _console()
     _check_run_args(args)
+    if args.executor == "dask" and not args.quiet:
+        console.print(f"[yellow]note:[/yellow] {DASK_LIMITS}", soft_wrap=True)
     roots = args.inputs or [DEFAULT_INPUT]
     found = find_inputs(roots, args.follow_symlinks)
     if not found.files and not found.rejected:
@@ -94,23 +106,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         wait=args.wait,
     )
     show = console.is_terminal and not args.quiet
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        disable=not show,
-    ) as bar:
-        task = bar.add_task("documents", total=len(paths) + len(found.rejected))
-        result = run_batch(
-            paths,
-            args.out,
-            config,
-            args.decisions,
-            progress=lambda s: bar.advance(task, 1 + len(s.other_files)),
-            rejected=found.rejected,
-        )
+    with BatchBar(console, len(paths) + len(found.rejected), show) as bar:
+        pages = bar.pages if show else None
+        result = run_batch(paths, args.out, config, args.decisions, bar.document, found.rejected, pages)
     linked = result.linked
     if linked is not None:
         for problem in linked.decisions.problems:
@@ -270,6 +268,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--max-pages", type=int, default=_DEFAULTS.max_pages, help="per-document page limit")
     run.add_argument(
         "--max-seconds", type=float, default=_DEFAULTS.max_seconds, help="per-document time limit (hard: stops it)"
+    )
+    run.add_argument(
+        "--max-page-seconds",
+        type=float,
+        default=_DEFAULTS.max_page_seconds,
+        help="per-page time limit of a PDF (within --max-seconds): a page over it is reported, the others are read",
     )
     run.add_argument("--no-ocr", action="store_true", help="do not OCR scanned pages")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")

@@ -131,17 +131,6 @@ class TaskSettings:
 
 
 @dataclass(frozen=True)
-class CheckSettings:
-    """Checks on the extracted rows (extract/checks.py, extract/ocr_targets.py)."""
-
-    # How alike (rapidfuzz token_set_ratio on match keys) an OCR table indicator's name must be to the prose
-    # statement that corroborates its '%' read as '0'. Far below checks.NAME_MATCH (95): OCR garbles the
-    # table's words ('nghi¢p', '6doanh'), and the comparator, year and digits must agree as well
-    # ('> 400' against '> 40%'), which an unrelated indicator rarely does.
-    percent_restore_match: int = 65
-
-
-@dataclass(frozen=True)
 class AlignedSettings:
     """Tables without ruling lines rebuilt from word boxes (readers/aligned.py); lengths are in
     median word heights, so they hold for any font size and scan resolution."""
@@ -183,13 +172,36 @@ class AlignedSettings:
 
 
 @dataclass(frozen=True)
+class OcrSettings:
+    """Target cells of scans OCR misread, decided from the page's evidence (normalize/ocr_misreads.py)."""
+
+    # A share cannot exceed this: '800' in a % column is '80%' with its '%' read as a '0'.
+    max_share: float = 100.0
+    # Other rows of a column that must print '≥' before a '>' read in it is taken for '≥': plans do
+    # print '>', so one row is not enough. '=' or a separate '2' before a number is no sign a plan
+    # prints: one other row printing '≥' settles it.
+    sign_rows: int = 2
+    # ... and as many times as often as the column's other rows print '>': rows of a plan mixing '>' and
+    # '≥' as printed are each read as printed; a few '>' among many '≥' are the OCR's.
+    sign_majority: float = 3.0
+    # Other rows with a number needed before their '%' says the column's unit, and the share of them
+    # that must end with '%'.
+    percent_rows: int = 2
+    percent_share: float = 0.5
+    # How alike (rapidfuzz token_set_ratio of match keys) a prose target's name and a row's name must be
+    # for the prose to be evidence for the row, and the words both need: short names match anything.
+    prose_match: int = 95
+    prose_words: int = 4
+
+
+@dataclass(frozen=True)
 class Settings:
     rows: RowSettings = field(default_factory=RowSettings)
     flat: FlatSettings = field(default_factory=FlatSettings)
     start: StartSettings = field(default_factory=StartSettings)
     tasks: TaskSettings = field(default_factory=TaskSettings)
-    checks: CheckSettings = field(default_factory=CheckSettings)
     aligned: AlignedSettings = field(default_factory=AlignedSettings)
+    ocr: OcrSettings = field(default_factory=OcrSettings)
 
 
 SETTINGS = Settings()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pipeline.extract import cell_lines, checks, headings, indicators, metadata, tables, tasks
+from pipeline.extract import cell_lines, checks, headings, metadata, ocr_evidence, tables, tasks
 from pipeline.model import Document
 
 Stage = Callable[[Document], None]
@@ -20,7 +20,7 @@ STAGES: list[tuple[str, Stage]] = [
     ("headings", headings.find_headings),
     ("labels", tables.label_tables),
     ("metadata", metadata.extract_metadata),
-    ("indicators", indicators.extract_indicators),
+    ("indicators", ocr_evidence.indicators_with_evidence),
     ("tasks", tasks.extract_tasks),
     ("checks", checks.run_checks),
 ]

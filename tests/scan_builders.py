@@ -13,6 +13,10 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,6 +89,41 @@ def _stamp(image, dpi: int):
         y0 = int(image.height * 0.95 + dpi * 0.1 * math.sin(t * 12))
         draw.ellipse((x0, y0, x0 + 3, y0 + 3), fill=60)
     return image
+
+
+SIGN_MISREADS = ("2", ">", "=")  # what Tesseract's Vietnamese model makes of '≥'
+PERCENT_MISREADS = ("0", "9")  # and of a '%' after a number
+
+
+def misread_word(word: str, key: str, rate: float) -> str:
+    """`word` as Tesseract sometimes reads it: a leading '≥' as '2', '>' or '=', a '%' after a digit
+    as '0' or '9'; each with probability `rate`, decided by a hash of `key` (the same word at the
+    same place is always read the same, whatever the order pages are read in)."""
+    h = zlib.crc32(key.encode())
+    if word.startswith("≥") and h % 1000 < rate * 1000:
+        word = SIGN_MISREADS[(h >> 10) % len(SIGN_MISREADS)] + word[1:]
+    h = zlib.crc32(f"%{key}".encode())
+    if re.search(r"\d%$", word) and h % 1000 < rate * 1000:
+        word = word[:-1] + PERCENT_MISREADS[(h >> 10) % len(PERCENT_MISREADS)]
+    return word
+
+
+@contextmanager
+def ocr_misreads(rate: float) -> Iterator[None]:
+    """Within the block the scan reader's words (after the glyph has had its say) carry Tesseract's
+    misreadings of '≥' and '%' (`misread_word`), so their effect on the rows can be measured."""
+    from pipeline.readers import scan_tables
+
+    original = scan_tables.read_sign
+
+    def read_sign(pixels, text, box, uncertain):
+        return misread_word(original(pixels, text, box, uncertain), f"{text}|{box}", rate)
+
+    scan_tables.read_sign = read_sign
+    try:
+        yield
+    finally:
+        scan_tables.read_sign = original
 
 
 def table_gold(prefix: str, source_file: str) -> list[dict]:

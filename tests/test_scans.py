@@ -152,3 +152,43 @@ def test_scanned_tables_give_the_text_rows(scanned, name):
     got = scanned[name]
     measured = (got["ind_f1"], got["task_f1"], got["target"], got["lead"])
     assert all(g is not None and g >= f for g, f in zip(measured, FLOORS[name], strict=True)), measured
+
+
+# ---------------------------------------------------------------- signs and '%' from the page's evidence
+
+MISREAD_TABLE = [  # printed as OCR misreads them: '≥' as '=' or a separate '2', '%' as '0'
+    ["STT", "Tên chỉ tiêu", "Đơn vị tính", "Chỉ tiêu năm 2027"],
+    ["1", "Tỷ lệ hộ gia đình dùng cáp quang", "%", "≥ 90%"],
+    ["2", "Tỷ lệ thôn có điểm phát wifi", "%", "≥ 70%"],
+    ["3", "Tỷ lệ hồ sơ nộp trực tuyến", "%", "850"],
+    ["4", "Tỷ lệ người dân dùng ví điện tử", "%", "= 65%"],
+    ["5", "Số lớp tập huấn kỹ năng số", "lớp", "120"],
+]
+PROSE = ["Mục tiêu: tỷ lệ hồ sơ nộp trực tuyến đạt 85% vào năm 2027."]
+
+
+def _targets(path):
+    from pipeline import extract
+
+    rows = extract(path).indicators
+    rows = rows[rows["source"] == "table"].set_index("code")
+    return {c: (r["comparator"], r["value"], r["target_raw"], list(r["flags"])) for c, r in rows.iterrows()}
+
+
+@pytest.mark.slow
+def test_scan_targets_read_from_the_pages_evidence(tmp_path):
+    """A scan's '850' in a % column is 85% (the prose says so too) and its '= 65%' is '≥ 65%' like the
+    rows around it, each flagged with the text as read; the count is left alone. The same table in a
+    text-layer PDF says what is printed: nothing is corrected there."""
+    if ocr.tesseract_languages()[1]:
+        pytest.skip("Tesseract is not installed (make system-deps)")
+    from builders import TableItem, render_pdf, render_scan
+
+    scanned = _targets(render_scan(tmp_path / "scan.pdf", PROSE, MISREAD_TABLE))
+    assert scanned["1"][:2] == (">=", 90) and scanned["2"][:2] == (">=", 70)
+    assert scanned["3"] == ("=", 85, "850", ["ocr_corrected_target"])
+    assert scanned["4"] == (">=", 65, "= 65%", ["ocr_corrected_target"])
+    assert scanned["5"][:2] == ("=", 120) and not scanned["5"][3]
+    printed = _targets(render_pdf(tmp_path / "text.pdf", [*PROSE, TableItem([MISREAD_TABLE])]))
+    assert printed["3"][:2] == ("=", 850) and printed["4"][:2] == ("=", 65)
+    assert not any(flag.startswith("ocr_") for row in printed.values() for flag in row[3])

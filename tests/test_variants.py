@@ -28,8 +28,8 @@ FLOORS = {
     "001": {**_F, **_LEADS},
     "002": {**_F, **_LEADS},
     # OCR text, its rows chosen by the same global row choice (extract/ocr_rows.py): all rows found, and
-    # a '%' read as '0' restored where the prose corroborates it (extract/ocr_targets.py). Leads: one name
-    # garbled beyond reading by the scan.
+    # a '%' read as '0' read again from the table's other targets and the prose (extract/ocr_evidence.py).
+    # Leads: one name garbled beyond reading by the scan.
     "003": {
         "indicators.f1": 0.99,
         "tasks.f1": 0.99,

@@ -14,7 +14,6 @@ import re
 from rapidfuzz import fuzz
 
 from pipeline.extract.indicators import map_columns
-from pipeline.extract.ocr_targets import restore_ocr_percent
 from pipeline.model import Document, Indicator, Table
 from pipeline.normalize.fold import fold, match_key, strip_diacritics
 
@@ -148,7 +147,6 @@ def run_checks(doc: Document) -> None:
     for table in doc.tables:
         if table.kind in ("indicator", "mixed"):
             _declared_counts(doc, table)
-    restore_ocr_percent(doc)
     _prose_vs_table(doc)
     _implausible_values(doc)
     _unaccounted_rows(doc)

@@ -22,6 +22,7 @@ from pipeline.executors import call_with_deadline, kill_children
 from pipeline.extract.tables import classify_header
 from pipeline.model import BBox, Document, Page
 from pipeline.normalize.fold import fold
+from pipeline.progress import page_read
 from pipeline.readers import ReadError, aligned, lattice, page_guard
 from pipeline.readers import legacy as legacy_enc
 from pipeline.readers.grid import GridRow, add_line, add_table, squeeze_spaces, union
@@ -176,6 +177,7 @@ def _read_page(doc: Document, page, number: int, plumber: _Plumber, limits: Limi
         scanned = None if too_large else scans.take(number)
         ocr_content = None if too_large else ocr.read_page(doc, page, info, limits, bool(lines), scanned)
         if ocr_content is not None:
+            page_read(doc.sha256, number, page.parent.page_count)  # the batch's bar shows the scan's pages
             return ocr_content
         content.items = list(lines)
         return content
