@@ -90,6 +90,9 @@ class FlatSettings:
     header_max_lines: int = 60
     # Share of a header block's words that must be title words: prose mentions titles, headers are made of them.
     header_density: float = 0.35
+    # A header with no number column ends after its run of titles: at most this many other words between
+    # two titles ('Mục tiêu năm 2026', 'Thời gian hoàn thành'); a cell's words further on are the body's.
+    header_title_gap: int = 5
     # Share of body lines with '|' that marks OCR text (Tesseract prints cell borders as '|'); at least 3 lines.
     ocr_pipe_share: float = 0.15
     skip: dict[str, float] = field(default_factory=_skip_costs)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from pipeline.extract import flat_rows
 from pipeline.extract.flat_fragments import Chunk, starts_as
-from pipeline.extract.flat_header import OCR_ROMAN_ROW, ROMAN_ROW, ends_table, find_header
+from pipeline.extract.flat_header import OCR_ROMAN_ROW, ROMAN_ROW, Header, ends_table, find_header
 from pipeline.extract.ocr_table import is_garbage, roman, roman_value
 from pipeline.model import Line
 from pipeline.normalize.fold import fold
@@ -66,8 +66,27 @@ class RawRow:
 _BREAK = "page-break"  # marker between entries: a repeated header block was dropped here
 
 
-def scan_rows(doc, lines, header, taken, ocr) -> tuple[list[RawRow], int, int, list[Line]]:
-    """The table body's lines, cut into group rows and rows (see flat_rows for the row starts)."""
+def numbered_rows(lines: list[Line], header: Header) -> bool:
+    """Whether the table's rows carry numbers: a number column in the header, or (a code printed in the
+    name column, 'Mã nhiệm vụ') a row number on the body's first line that is not a group title or a
+    repeat of the header."""
+    if not header.numbered or "no" in header.roles:
+        return header.numbered
+    keys = set(header.keys)
+    for j in range(header.last_line + 1, min(len(lines), header.last_line + 1 + SETTINGS.flat.header_max_lines)):
+        text = lines[j].text.strip()
+        m = ROMAN_ROW.match(text)
+        if not text or (m and (m.group(3) or "").strip()) or fold(text) in keys:
+            continue
+        if not flat_rows.unnumbered_group(text, flat_rows.next_text(lines, j)):
+            return flat_rows.candidate(0, text) is not None
+    return True
+
+
+def scan_rows(doc, lines, header, taken, ocr, numbered=True) -> tuple[list[RawRow], int, int, list[Line]]:
+    """The table body's lines, cut into group rows and rows (see flat_rows for the row starts). Rows
+    without numbers (`numbered_rows`): a numbered line is the next heading, and the lines between
+    groups are one run whose rows the column assignment cuts (flattened: `Scorer.restart`)."""
     seq = _Seq(ocr=ocr)
     items: list = []  # group _RawRows, entries (line, text, blank) and _BREAK markers
     unplaced: list[Line] = []
@@ -98,17 +117,17 @@ def scan_rows(doc, lines, header, taken, ocr) -> tuple[list[RawRow], int, int, l
             items.append(_BREAK)
             blank, j = True, k
             continue
-        group = seq.group(text)
+        group = seq.group(text) if numbered or not items or seq.last_group else None
         if group:
             seq.accept_group(group[0], text)
             items.append(RawRow("group", group[0], group[1], [(line, group[2], blank, False)]))
             if ocr:  # OCR group rows hold one line; what follows belongs to a row whose number was lost
                 items.append(RawRow("row", "", "", []))
-        elif seq.roman_heading(text):
+        elif seq.roman_heading(text) or (not numbered and not ocr and _heading(text, items)):
             break
         elif ocr and is_garbage(text):
             unplaced.append(line)
-        elif not ocr and flat_rows.unnumbered_group(text, flat_rows.next_text(lines, j)):
+        elif not ocr and flat_rows.unnumbered_group(text, flat_rows.next_text(lines, j), numbered):
             items.append(RawRow("group", "", "", [(line, text, blank, False)]))
         else:
             items.append((line, text, blank))
@@ -116,8 +135,18 @@ def scan_rows(doc, lines, header, taken, ocr) -> tuple[list[RawRow], int, int, l
         last_used = j
         blank = False
         j += 1
-    rows = [r for r in _assemble(items, ocr, unplaced) if r.entries]
+    rows = [r for r in _assemble(items, ocr, unplaced, numbered) if r.entries]
     return rows, last_used, repeats, unplaced
+
+
+def _heading(text: str, items: list) -> bool:
+    """In a table without row numbers, a numbered title ('2. Nhiệm vụ…'; not a bare number, a target) or,
+    after rows that no group opened, a Roman-numbered one: the next heading of the document."""
+    c = flat_rows.candidate(0, text)
+    if c is not None and c.rest[:1].isupper():
+        return True
+    m = ROMAN_ROW.match(text)
+    return bool(m and (m.group(3) or "").strip() and items)
 
 
 def _spaced(above: Line, line: Line) -> bool:
@@ -129,8 +158,9 @@ def _spaced(above: Line, line: Line) -> bool:
     return line.bbox[1] - above.bbox[3] > SETTINGS.flat.blank_gap * height
 
 
-def _assemble(items: list, ocr: bool, unplaced: list[Line]) -> list[RawRow]:
-    """Rows from the scanned items: per run of lines between groups, the row starts chosen globally."""
+def _assemble(items: list, ocr: bool, unplaced: list[Line], numbered: bool = True) -> list[RawRow]:
+    """Rows from the scanned items: per run of lines between groups, the row starts chosen globally
+    (without a number column, the run is one raw row that the column assignment cuts into rows)."""
     rows: list[RawRow] = []
     last_top = {False: 0, True: 0}  # the highest top-level number and letter so far (numbering may go on)
     k = 0
@@ -143,6 +173,10 @@ def _assemble(items: list, ocr: bool, unplaced: list[Line]) -> list[RawRow]:
         while end < len(items) and not isinstance(items[end], RawRow):
             end += 1
         run = items[k:end]
+        if not numbered:
+            rows.append(RawRow("row", "", "", [(*e, False) for e in run if e is not _BREAK]))
+            k = end
+            continue
         entries = [(i, e) for i, e in enumerate(run) if e is not _BREAK]
         cands = [c for n, (_i, e) in enumerate(entries) if (c := flat_rows.candidate(n, e[1]))]
         has_text = [True] * len(entries)

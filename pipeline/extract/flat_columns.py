@@ -201,6 +201,9 @@ class Scorer:
                     for p in range(max(s + 1, m - 2), m):
                         if (v := prev_row[p] + skips[p][m] + start - 1.0) > best:
                             best, bp, bkind = v, p, "sub"
+                    for p in range(m, states):  # after a cell's tail read late, all of the row's cells are read
+                        if (v := prev_row[p] + start - 1.0) > best:
+                            best, bp, bkind = v, p, "sub"
                 row_score[s], row_back[s] = best + fits[s], (bp, bkind)
             late = self._late(prev_row, chunks[k - 1], c, x, late_ok, late_from, late_cols, widths, fits)
             for j, (v, arg) in enumerate(late):

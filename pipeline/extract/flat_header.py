@@ -55,6 +55,7 @@ class Header:
     keys: list[str]  # folded non-blank header lines, to recognise page-break repeats
     fuzzy: bool
     canonical: list[str] = field(default_factory=list)  # the vocabulary's title for each column
+    numbered: bool = True  # False: found without a row number after it, the rows have none (_unnumbered_end)
 
 
 def _same_token(a: str, b: str) -> tuple[bool, bool]:
@@ -171,8 +172,16 @@ def find_header(lines: list[Line], i: int) -> Header | None:
         ):
             break
         j += 1
+    if j < len(lines) and (header := _header_in(lines, i, j)) is not None:
+        return header
+    end = _unnumbered_end(lines, i, j)  # no row number ended the header: a table without a number column?
+    return _header_in(lines, i, end, numbered=False) if end is not None else None
+
+
+def _header_in(lines: list[Line], i: int, j: int, numbered: bool = True) -> Header | None:
+    """The header in lines[i:j] when its words are mostly column titles."""
     block = lines[i:j]
-    if not block or j >= len(lines):
+    if not block:
         return None
     matches, tokens = _title_matches(block)
     # a role named twice: the earlier one was a caption above the real header
@@ -197,7 +206,38 @@ def find_header(lines: list[Line], i: int) -> Header | None:
         return find_header(lines, first)
     titles = _printed_titles(block[tokens[start_tok][1] :], matches, tokens, start_tok)
     keys = [fold(ln.text) for ln in lines[first:j] if ln.text.strip()]
-    return Header(roles, titles, first, j - 1, keys, any(m[3] for m in matches), [m[2] for m in matches])
+    canonical = [m[2] for m in matches]
+    return Header(roles, titles, first, j - 1, keys, any(m[3] for m in matches), canonical, numbered)
+
+
+def _unnumbered_end(lines: list[Line], i: int, j: int) -> int | None:
+    """Where the header of a table with no number column ends, if lines[i:j] holds one: no row number
+    marks its first row, so the header is its run of titles (each role once, a few other words between
+    them), with the lower-case lines that finish a wrapped title; the first line after it that opens
+    with a capital or a digit is the body's."""
+    matches, tokens = _title_matches(lines[i:j])
+    if not matches:
+        return None
+    lengths = {(r, ti): len(p) for p, r, ti in header_roles()}
+    run, end_tok = [matches[0]], matches[0][0] + lengths[(matches[0][1], matches[0][2])]
+    for m in matches[1:]:
+        if m[1] in {r[1] for r in run} or m[0] - end_tok > SETTINGS.flat.header_title_gap:
+            break
+        run.append(m)
+        end_tok = m[0] + lengths[(m[1], m[2])]
+    roles = {m[1] for m in run}
+    if "no" in roles or "name" not in roles or len(roles) < 3:
+        return None
+    k = i + tokens[end_tok - 1][1] + 1
+    while k < j and not _opens_line(lines[k].text):
+        k += 1
+    return k if k < j else None
+
+
+def _opens_line(text: str) -> bool:
+    """A line beginning with a capital or a digit: not the wrapped tail of a column title."""
+    t = text.strip()
+    return bool(t) and (t[0].isdigit() or t[0].isupper())
 
 
 def _printed_titles(block: list[Line], matches, tokens, start_tok) -> list[str]:

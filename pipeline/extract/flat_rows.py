@@ -9,7 +9,9 @@ jump far out of sequence costs, and a row left without any text costs. So one ga
 swallows the rows that follow it into the previous row's last cell. A group printed without a
 numeral ('Nhóm …', words in resources/layout_group_words.csv) is a title line before a numbered row.
 A '-'/'+' line inside a row is a sub-row when it carries cells of its own (sub_row). OCR text uses the
-same candidates and choice (ocr_rows).
+same candidates and choice (ocr_rows). A table without a number column has no candidates: its rows
+start where the first column's cell begins after the previous row's cells, as the column assignment
+reads them (flat_body.numbered_rows, flattened.py: `Scorer.restart`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.extract.flat_fragments import ROLE_KIND, read_csv, starts_as
+from pipeline.extract.flat_fragments import KINDS, ROLE_KIND, read_csv, starts_as
 from pipeline.model import Line
 from pipeline.normalize.agencies import is_name
 from pipeline.normalize.fold import fold
@@ -84,15 +86,18 @@ def _group_words() -> frozenset[str]:
     return frozenset(fold(r["word"]) for r in read_csv("layout_group_words.csv"))
 
 
-def unnumbered_group(text: str, following: str | None) -> bool:
+def unnumbered_group(text: str, following: str | None, numbered: bool = True) -> bool:
     """A group row printed without a numeral ('Nhóm nhiệm vụ về dữ liệu'): a capitalised group word
-    opening a line of title text only (no agency, deadline, target in it), and a numbered row next.
-    Lower-case 'nhóm' continues a sentence; without a row after it, the line continues a cell."""
+    opening a line of title text only (no agency, deadline, target in it), and a row next: a numbered
+    one, or in a table without row numbers a line opening with a capital (a first cell, not a wrapped
+    tail). Lower-case 'nhóm' continues a sentence; without a row after it, the line continues a cell."""
     first = text.split(maxsplit=1)
     if len(first) < 2 or not first[0][:1].isupper() or fold(first[0]) not in _group_words():
         return False
     if any(starts_as(kind, part) for kind in set(ROLE_KIND.values()) for part in _tails(text)):
         return False
+    if not numbered:
+        return bool(following) and following[:1].isupper() and not any(starts_as(k, following) for k in KINDS)
     nxt = candidate(0, following) if following else None
     return nxt is not None and not nxt.letter
 

@@ -15,7 +15,7 @@ from collections import defaultdict
 
 from pipeline.extract import ocr_rows, ocr_table
 from pipeline.extract.columns import classify_header
-from pipeline.extract.flat_body import RawRow, scan_rows
+from pipeline.extract.flat_body import RawRow, numbered_rows, scan_rows
 from pipeline.extract.flat_columns import Scorer, complete_agencies, place_after_break, row_confident
 from pipeline.extract.flat_fragments import (
     KINDS,
@@ -65,14 +65,15 @@ def flattened_tables(doc: Document, taken: set[int]) -> list[Table]:
 def _read_table(doc: Document, lines, header: Header, taken: set[int], index: int) -> tuple[Table | None, int]:
     body_guess = lines[header.last_line + 1 : header.last_line + 80]
     ocr = _is_ocr(doc, header, body_guess)
-    raw_rows, last_used, repeats, unplaced = scan_rows(doc, lines, header, taken, ocr)
+    numbered = numbered_rows(lines, header)
+    raw_rows, last_used, repeats, unplaced = scan_rows(doc, lines, header, taken, ocr, numbered)
     if not raw_rows:
         return None, header.last_line + 1
     roles = [r for r in header.roles if r != "no"]
     titles = [t for t, r in zip(header.titles, header.roles, strict=True) if r != "no"]
     no_title = next((t for t, r in zip(header.titles, header.roles, strict=True) if r == "no"), "STT")
     scorer = Scorer(roles, ocr)
-    if ocr:
+    if ocr or not numbered:  # no row numbers: a row starts where the first column's cell does
         scorer.restart = 0
     elif "subtask" in roles:
         scorer.restart = roles.index("subtask")
@@ -93,9 +94,10 @@ def _read_table(doc: Document, lines, header: Header, taken: set[int], index: in
             scorer.assign(before)
     rows: list[Row] = []
     suspicious: set[int] = set()  # rows whose cell tails read late look like other cells
+    groups: set[int] = set()  # ids of the group rows (titles, numbered or not)
     if ocr and "name" in roles and set(roles) <= ocr_table.SUPPORTED_ROLES:
         parsed, unplaced = [], []  # read line by line instead (ocr_table)
-        rows = _ocr_rows(doc, lines, header, raw_rows, last_used, roles)
+        rows = _ocr_rows(doc, lines, header, raw_rows, last_used, roles, numbered)
     for raw, (before, after) in parsed:
         if after:
             place_after_break(before, after, roles)
@@ -104,6 +106,8 @@ def _read_table(doc: Document, lines, header: Header, taken: set[int], index: in
         if found and any(not lower_start(c.text) or any(starts_as(k, c.text, ocr) for k in KINDS) for c in late):
             suspicious.add(found[0].line_start)
         rows.extend(found)
+        if raw.kind == "group":
+            groups.update(id(r) for r in found)
     first = lines[header.first_line]
     end_line = lines[last_used].no
     if ocr:  # printed titles are garbled by OCR; the matched vocabulary titles are not
@@ -130,15 +134,16 @@ def _read_table(doc: Document, lines, header: Header, taken: set[int], index: in
             "tables", "warning", "table text that fits no row or column", code="unplaced_fragment",
             raw_text=line.text, line_start=line.no, line_end=line.no, page=line.page,
         )  # fmt: skip
-    _check_rows(doc, table, roles, suspicious)
+    _check_rows(doc, table, roles, suspicious, groups)
     return table, last_used + 1
 
 
 def _ocr_rows(
-    doc: Document, lines: list[Line], header: Header, raw_rows: list[RawRow], last_used: int, roles
+    doc: Document, lines: list[Line], header: Header, raw_rows: list[RawRow], last_used: int, roles, numbered: bool
 ) -> list[Row]:
     """Rows of a scanned table read line by line: groups where the numbering found them, the rest by
-    `ocr_rows.split_rows`; words that fit no cell are reported."""
+    `ocr_rows.split_rows`; words that fit no cell are reported. Rows of a table without a number
+    column keep none (no number was lost)."""
     group_at = {r.entries[0][0].no: r for r in raw_rows if r.kind == "group"}
     keys = set(header.keys)
     rows: list[Row] = []
@@ -146,6 +151,8 @@ def _ocr_rows(
 
     def flush() -> None:
         for r in ocr_rows.split_rows(pending):
+            if not numbered:
+                r.number, r.inferred = "", False
             rows.append(_ocr_row(doc, r, roles))
         pending.clear()
 
@@ -283,10 +290,10 @@ def _rows(doc: Document, raw: RawRow, chunks: list[Chunk], roles: list[str], ocr
     return out
 
 
-def _check_rows(doc: Document, table: Table, roles: list[str], suspicious: set[int]) -> None:
+def _check_rows(doc: Document, table: Table, roles: list[str], suspicious: set[int], groups: set[int]) -> None:
     ocr = table.layout == "ocr"
     for row in table.rows:
-        if _is_group(row):
+        if id(row) in groups or _is_group(row):
             continue
         if row.line_start in suspicious or not row_confident(row, roles, ocr):
             doc.diagnose(

@@ -10,20 +10,25 @@ from __future__ import annotations
 import re
 
 from pipeline.extract.columns import classify_header, column_roles, merge_header_band, title_key
+from pipeline.extract.flat_rows import candidate
 from pipeline.extract.flattened import flattened_tables
 from pipeline.model import Cell, Document, Line, Row, Table
 
 _COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")
 _DIGITS = re.compile(r"\d")
 _YEARS = re.compile(r"(?:19|20)\d\d")
+_HEADER_ROLES = 3  # a header names at least this many columns; a row's cells may echo a title or two
 
 
 def is_continuation(cells: list[str]) -> bool:
-    """A row cut by a page break goes on in a row with an empty first cell whose text starts in lower
-    case or punctuation (the same rule for tab-separated text and for PDF/DOCX grids)."""
-    if cells[0].strip():
+    """A row cut by a page break goes on in a row whose text starts in lower case or punctuation: in its
+    first cell (a table without a number column: the name's tail) or, the first cell empty, in the next
+    one. A row number never continues ('a)' is a row). The same rule for tab-separated text and for
+    PDF/DOCX grids."""
+    head = cells[0].strip()
+    if head and candidate(0, head) is not None:
         return False
-    first = next((c for c in cells[1:] if c.strip()), "")
+    first = head or next((c.strip() for c in cells[1:] if c.strip()), "")
     return bool(first) and (first[0].islower() or not first[0].isalnum())
 
 
@@ -33,11 +38,11 @@ def _key(text: str) -> str:
 
 
 def _tsv_blocks(lines: list[Line]) -> list[list[Line]]:
-    """Runs of tab lines; blank lines inside a run are allowed (page breaks)."""
+    """Runs of tab lines; blank lines inside a run are allowed (page breaks), and so are rows of one cell."""
     blocks: list[list[Line]] = []
     current: list[Line] = []
-    for line in lines:
-        if "\t" in line.text:
+    for k, line in enumerate(lines):
+        if "\t" in line.text or (current and _one_cell_row(line, lines[k + 1 : k + 4])):
             current.append(line)
         elif line.text.strip() and current:
             blocks.append(current)
@@ -45,6 +50,17 @@ def _tsv_blocks(lines: list[Line]) -> list[list[Line]]:
     if current:
         blocks.append(current)
     return [b for b in blocks if len(b) >= 2]
+
+
+def _one_cell_row(line: Line, following: list[Line]) -> bool:
+    """A line without tabs between rows of a tab table is a row whose other cells are empty (a group
+    title with no numeral, a parent task: the reader drops trailing tabs) when the next non-blank line
+    is a row of the table, or another such line before one: tabs, and not the header of another table
+    (fewer than three cells take a column role)."""
+    nxt = next((ln.text for ln in following if "\t" in ln.text), "")
+    if not line.text.strip() or not nxt:
+        return False
+    return sum(1 for c in column_roles(nxt.split("\t")) if c.role) < _HEADER_ROLES
 
 
 def _row(line: Line, width: int) -> Row:

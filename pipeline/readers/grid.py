@@ -11,16 +11,20 @@ for provenance and the text-table stage sees the span as already taken.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
+from pipeline.extract.columns import role_of
 from pipeline.extract.tables import classify_header, is_continuation
 from pipeline.model import BBox, Cell, Document, Line, Row, Table
 from pipeline.normalize.fold import fold
+from pipeline.settings import SETTINGS
 
 _SPACES = re.compile(r"\s+")
 # The first cell of a header's further rows: empty, or a column number '(1)'.
 _HEADER_GOES_ON = re.compile(r"^(?:\(?\d{1,2}\))?$")
+_VISUAL_LINES = ("pdf-aligned", "ocr")  # layouts whose grid rows are printed lines (readers/aligned.py)
 
 
 @dataclass(slots=True)
@@ -65,7 +69,10 @@ def add_line(doc: Document, text: str, page: int | None, bbox: BBox | None) -> L
 
 def add_table(doc: Document, grid: list[GridRow], layout: str, stage: str = "read") -> Table | None:
     """Append the grid's lines and its `Table` to `doc`; None for a grid of fewer than two rows."""
-    grid = _join_wrapped([g for g in grid if any(squeeze_spaces(t) for t in g.texts)])
+    grid = [g for g in grid if any(squeeze_spaces(t) for t in g.texts)]
+    if layout in _VISUAL_LINES:
+        _mark_wrapped_names(grid)
+    grid = _join_wrapped(grid)
     if sum(not g.plain for g in grid) < 2:
         for g in grid:
             add_line(doc, " ".join(squeeze_spaces(t) for t in g.texts if squeeze_spaces(t)), g.page, g.bbox)
@@ -134,6 +141,26 @@ def add_table(doc: Document, grid: list[GridRow], layout: str, stage: str = "rea
             raw_text="\t".join(table.header),
         )
     return table
+
+
+def _mark_wrapped_names(grid: list[GridRow]) -> None:
+    """In a grid of visual lines whose first column is not a number column, the first column wraps too:
+    a line sitting tight under the one above (as `aligned` measures it), its first cell going on in
+    lower case, opening no cell the line above left empty, is a wrapped line of that row. A capitalised
+    first cell opens a row (the first cell of a row without a number)."""
+    rows = [g for g in grid if not g.plain]
+    if not rows or role_of(rows[0].texts[0])[0] == "code":
+        return
+    for above, g in itertools.pairwise(rows):
+        if g.continues or above.bbox is None or g.bbox is None or above.page != g.page:
+            continue
+        first = squeeze_spaces(g.texts[0])
+        height = g.bbox[3] - g.bbox[1]
+        tight = g.bbox[1] - above.bbox[3] < SETTINGS.aligned.wrap_gap * height
+        opens = any(
+            t.strip() and not (above.texts[c] if c < len(above.texts) else "").strip() for c, t in enumerate(g.texts)
+        )
+        g.continues = tight and not opens and first[:1].isalpha() and first[:1].islower()
 
 
 def _join_wrapped(grid: list[GridRow]) -> list[GridRow]:
