@@ -169,7 +169,7 @@ def run_processes(jobs: Iterable, work: Work, fail: Fail, limits: Limits, n_jobs
                         pool = _pool(n_jobs, limits)
                     break
             done, _ = wait(inflight, timeout=1.0, return_when=FIRST_COMPLETED)
-            broken = []
+            broken, crashed_alone = [], False
             for fut in done:
                 job, _, alone = inflight.pop(fut)
                 try:
@@ -178,13 +178,14 @@ def run_processes(jobs: Iterable, work: Work, fail: Fail, limits: Limits, n_jobs
                     if not alone:
                         broken.append(job)
                         continue
+                    crashed_alone = True  # the pool is broken: the next suspect needs a new one
                     outcome = fail(job, "the worker process crashed on this document", "worker_crashed")
                 except Exception as exc:  # e.g. an outcome that cannot be pickled
                     outcome = fail(job, f"worker error: {exc!r}", "worker_error")
                 yield job, outcome
             now = time.monotonic()
             overdue = [f for f, (_, started, _) in inflight.items() if now - started > deadline]
-            if not (broken or overdue):
+            if not (broken or overdue or crashed_alone):
                 continue
             _kill(pool)
             for fut in overdue:

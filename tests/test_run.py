@@ -180,3 +180,25 @@ def test_incremental_run_reprocesses_only_what_changed(tmp_path, monkeypatch):
     monkeypatch.setattr(run_module, "process_file", spy)  # a setting that changes outputs: all again
     run_batch(sorted(folder.iterdir()), out, RunConfig(limits=Limits(ocr=False), jobs=1, incremental=True))
     assert len(processed()) == 5
+
+
+def _crash_or_echo(job: str, limits) -> str:
+    """A document's work in a pool worker: the crashing ones end the process."""
+    if job.startswith("crash"):
+        os._exit(1)
+    return f"ok {job}"
+
+
+def _failed(job: str, message: str, code: str) -> str:
+    return f"{code} {job}"
+
+
+def test_every_crashing_document_is_retried_alone_in_a_new_pool():
+    """Two documents that each crash their worker: after the first crashes alone, the second runs in a
+    fresh pool (the broken one refuses work), and an innocent document beside them still finishes."""
+    from pipeline.config import Limits
+    from pipeline.executors import run_processes
+
+    jobs = ["crash-a", "crash-b", "plain"]
+    got = dict(run_processes(jobs, _crash_or_echo, _failed, Limits(), 1))
+    assert got == {"crash-a": "worker_crashed crash-a", "crash-b": "worker_crashed crash-b", "plain": "ok plain"}
