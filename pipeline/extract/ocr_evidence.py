@@ -45,83 +45,70 @@ class Fix:
 def indicators_with_evidence(doc: Document) -> None:
     """Adds `doc.indicators` (extract/indicators.py) after reading OCR'd target cells again; targets
     printed inside the name cell ('… đạt > 400' in one cell) are read again once parsed."""
-    fixes = resolve_cells(doc)
+    ocr_pages = {p.number for p in doc.pages if p.method == "ocr"}
+    tables = [
+        (t, indicator_columns(t.columns or column_roles(t.header)))
+        for t in doc.tables
+        if t.kind in ("indicator", "mixed") and any(_read_by_ocr(t, r, ocr_pages) for r in t.rows)
+    ]
+    prose = _prose(doc) if tables else []
+    fixes = [
+        fix
+        for table, cols in tables
+        if "name" in cols.roles
+        for index, year in _target_columns(cols)
+        for fix in _column(doc, table, cols, index, year, prose, ocr_pages)
+    ]
     extract_indicators(doc)
     for fix in fixes:
         for ind in _indicators_of(doc, fix):
             ind.flags.append(CORRECTED if fix.reading.corrected else UNCERTAIN)
             if fix.reading.corrected and ind.target_raw == fix.reading.text:
                 ind.target_raw = fix.read
-    _name_cell_targets(doc)
+    for table, cols in tables:
+        if not _target_columns(cols):
+            _name_cell_targets(doc, table, prose)
 
 
-def _name_cell_targets(doc: Document) -> None:
-    """Targets of OCR'd tables without a target column, read again with the same evidence: the table's
+def _name_cell_targets(doc: Document, table: Table, prose: list[Indicator]) -> None:
+    """Targets of an OCR'd table without a target column, read again with the same evidence: the table's
     other targets (their signs and '%') and the prose. Only a correction is applied here: a target
     parsed from running words is not flagged doubtful for its shape alone."""
-    ocr_pages = {p.number for p in doc.pages if p.method == "ocr"}
-    spans = [
-        (t.line_start, t.line_end)
-        for t in doc.tables
-        if t.kind in ("indicator", "mixed")
-        and any(_read_by_ocr(t, r, ocr_pages) for r in t.rows)
-        and not _target_columns(indicator_columns(t.columns or column_roles(t.header)))
-    ]
-    prose = _prose(doc) if spans else []
-    for lo, hi in spans:
-        inds = [i for i in doc.indicators if i.source == "table" and lo <= i.line_start <= hi and i.target_raw]
-        signs = Counter(printed_sign(i.target_raw) for i in inds)
-        percents = sum(i.unit == "percent" for i in inds)
-        for ind in inds:
-            share = ind.unit == "percent"
-            counted = len(inds) - 1
-            percent = counted >= SETTINGS.ocr.percent_rows and percents - share >= SETTINGS.ocr.percent_share * counted
-            stated = tuple((p.comparator, p.value) for p in prose if _same(ind.name, p, ind.target_year))
-            others = signs - Counter({printed_sign(ind.target_raw): 1})
-            reading = read_target(ind.target_raw, None, Evidence(percent, dict(others), stated))
-            target = parse_target(reading.text) if reading.corrected else None
-            if target is None or target.value is None:
-                continue
-            read = ind.target_raw
-            for key, value in target.indicator_fields().items():
-                setattr(ind, key, value)
-            ind.target_raw = read
-            ind.flags.append(CORRECTED)
-            reason = f"OCR read {read!r} in a target, taken as {reading.text!r}: {reading.why}"
-            doc.diagnose(
-                "indicators",
-                "info",
-                reason,
-                code=CORRECTED,
-                raw_text=read,
-                line_start=ind.line_start,
-                line_end=ind.line_end,
-                page=ind.page,
-            )
+    lo, hi = table.line_start, table.line_end
+    inds = [i for i in doc.indicators if i.source == "table" and lo <= i.line_start <= hi and i.target_raw]
+    signs = Counter(printed_sign(i.target_raw) for i in inds)
+    percents = sum(i.unit == "percent" for i in inds)
+    for ind in inds:
+        share = ind.unit == "percent"
+        counted = len(inds) - 1
+        percent = counted >= SETTINGS.ocr.percent_rows and percents - share >= SETTINGS.ocr.percent_share * counted
+        stated = tuple((p.comparator, p.value) for p in prose if _same(ind.name, p, ind.target_year))
+        others = signs - Counter({printed_sign(ind.target_raw): 1})
+        reading = read_target(ind.target_raw, None, Evidence(percent, dict(others), stated))
+        target = parse_target(reading.text) if reading.corrected else None
+        if target is None or target.value is None:
+            continue
+        read = ind.target_raw
+        for key, value in target.indicator_fields().items():
+            setattr(ind, key, value)
+        ind.target_raw = read
+        ind.flags.append(CORRECTED)
+        reason = f"OCR read {read!r} in a target, taken as {reading.text!r}: {reading.why}"
+        doc.diagnose(
+            "indicators",
+            "info",
+            reason,
+            code=CORRECTED,
+            raw_text=read,
+            line_start=ind.line_start,
+            line_end=ind.line_end,
+            page=ind.page,
+        )
 
 
 def _target_columns(cols: Columns) -> list[tuple[int, int | None]]:
     """(column, year) of each target column: the year columns, else the one target column."""
     return cols.years or ([(cols.roles["target"], None)] if "target" in cols.roles else [])
-
-
-def resolve_cells(doc: Document) -> list[Fix]:
-    """Target cells of OCR'd indicator tables corrected in place where the evidence says so."""
-    ocr_pages = {p.number for p in doc.pages if p.method == "ocr"}
-    tables = [
-        t for t in doc.tables if t.kind in ("indicator", "mixed") and any(_read_by_ocr(t, r, ocr_pages) for r in t.rows)
-    ]
-    if not tables:
-        return []
-    prose = _prose(doc)
-    fixes: list[Fix] = []
-    for table in tables:
-        cols = indicator_columns(table.columns or column_roles(table.header))
-        if "name" not in cols.roles:
-            continue
-        for index, year in _target_columns(cols):
-            fixes += _column(doc, table, cols, index, year, prose, ocr_pages)
-    return fixes
 
 
 def _read_by_ocr(table: Table, row: Row, ocr_pages: set[int]) -> bool:
