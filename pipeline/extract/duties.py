@@ -129,7 +129,7 @@ def _clause_length(clause: str, stripped: bool) -> int:
 
 
 def _task(doc: Document, section_path: str, assignment: _Assignment, item: _Item, lead: str) -> Task:
-    text = _clean(item.text)
+    text, heading = _clean(item.text), assignment.heading.text
     if m := _AGENCY_PREFIX.match(text):  # '- Các trường học trên địa bàn: Tổ chức …'
         own = agency_label(m.group(1))
         if own:
@@ -147,8 +147,8 @@ def _task(doc: Document, section_path: str, assignment: _Assignment, item: _Item
         title_raw="\n".join(t for _, t in item.lines),
         title=text,
         table_label=section_path,
-        group=_clean(f"{assignment.number}. " * bool(assignment.number) + assignment.heading.text),
-        lead_agency_raw=_clean(assignment.heading.text),
+        group=_clean(f"{assignment.number}. {heading}" if assignment.number else heading),
+        lead_agency_raw=_clean(heading),
         lead_agency=lead,
         lead_agencies=[lead],
         coordinating_agencies=coordinating,

@@ -15,6 +15,8 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from pipeline.extract.columns import role_of
 from pipeline.extract.tables import classify_header, is_continuation
 from pipeline.model import BBox, Cell, Document, Line, Row, Table
@@ -50,8 +52,6 @@ def _key(texts: list[str]) -> str:
 
 def _near(a: str, b: str) -> bool:
     """A header repeated at a page top, as OCR reads it again (a letter or a word lost or misread)."""
-    from rapidfuzz import fuzz
-
     return fuzz.ratio(a, b) >= 85
 
 
