@@ -67,14 +67,15 @@ def _row_starts(bodies: list[str]) -> dict[int, Candidate]:
 def split_rows(lines: list[tuple[int, str]]) -> list[OcrRow]:
     """Rows of one group's lines: a row opens at a chosen number line, at a target, or at a capitalised task
     after a row that has its deadline; a number read after the first lines of its row joins that row."""
-    entries = [(no, text.strip(_QUOTES)) for no, text in lines if not _debris(text)]
+    debris_at = [_debris(text) for _no, text in lines]
+    entries = [(no, text.strip(_QUOTES)) for (no, text), junk in zip(lines, debris_at, strict=True) if not junk]
     starts = _row_starts([body for _no, body in entries])
     rows: list[OcrRow] = []
     last: Candidate | None = None  # the number of the last row, printed or inferred
     debris: list[tuple[int, str]] = []
     k = 0
-    for no, text in lines:
-        if _debris(text):
+    for (no, text), junk in zip(lines, debris_at, strict=True):
+        if junk:
             (rows[-1].unplaced if rows else debris).append((no, text))
             continue
         body = entries[k][1]
